@@ -1,0 +1,47 @@
+// Flat config: typescript-eslint strict rules, Prettier owns formatting.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  prettier,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Time comes from an injected Clock (src/clock); Date.now() only in src/clock.',
+        },
+      ],
+    },
+  },
+  {
+    // The layering of DESIGN.md §3: the simulator is the other side of the wire and may only
+    // use regmap and clock from src/.
+    files: ['sim/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/bus/**', '**/src/devices/**', '**/src/control/**', '**/src/north/**'],
+              message: 'sim/ depends only on src/regmap and src/clock.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/clock/real-clock.ts', 'bin/**', 'scripts/**', 'test/**'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

@@ -1,0 +1,40 @@
+/**
+ * One error type with a code and context, in numbered blocks per layer (zwave-js style).
+ * Only the north side maps codes to protocol messages (Redfish registries, Sparkplug).
+ */
+export const ErrorCode = {
+  // 1xx: configuration and data files
+  RegisterMapInvalid: 'E101_REGISTER_MAP_INVALID',
+  ScenarioInvalid: 'E102_SCENARIO_INVALID',
+  UnknownPreset: 'E103_UNKNOWN_PRESET',
+  ConfigInvalid: 'E104_CONFIG_INVALID',
+  FileUnreadable: 'E105_FILE_UNREADABLE',
+  // 2xx: codecs
+  CodecRange: 'E201_CODEC_VALUE_OUT_OF_RANGE',
+  CodecLength: 'E202_CODEC_BAD_LENGTH',
+  CodecFormat: 'E203_CODEC_BAD_FORMAT',
+  // 3xx: register access (façade / devices)
+  IllegalAddress: 'E301_ILLEGAL_DATA_ADDRESS',
+  IllegalValue: 'E302_ILLEGAL_DATA_VALUE',
+  ReadOnly: 'E303_REGISTER_READ_ONLY',
+  UnsupportedCommand: 'E304_UNSUPPORTED_COMMAND',
+  // 9xx: simulator
+  SimInvariant: 'E901_SIM_INVARIANT',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class Orv3Error extends Error {
+  readonly code: ErrorCode;
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, context: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'Orv3Error';
+    this.code = code;
+    this.context = context;
+  }
+}
+
+export function isOrv3Error(e: unknown, code?: ErrorCode): e is Orv3Error {
+  return e instanceof Orv3Error && (code === undefined || e.code === code);
+}
