@@ -1,9 +1,8 @@
 import { VirtualClock } from '../src/clock/index.js';
-import { createLoadModel } from './load/index.js';
 import { Instruments } from './instruments.js';
 import { GridSource } from './physics/grid.js';
 import { SimZone } from './physics/zone.js';
-import type { Scenario } from './scenario/index.js';
+import { createScenarioLoadModel, type Scenario } from './scenario/index.js';
 
 /**
  * A scenario brought to life: the zone physics on a VirtualClock. Outside code gets the clock,
@@ -17,16 +16,10 @@ export class Simulation {
   /** Kept private to sim/: the façades and instruments are built on it. */
   readonly #zone: SimZone;
 
-  constructor(scenario: Scenario, sharedDir: string) {
+  constructor(scenario: Scenario) {
     this.scenario = scenario;
     this.grid = new GridSource(scenario.grid);
-    const load = createLoadModel(scenario.load, {
-      seed: scenario.seed,
-      durationS: scenario.durationS,
-      baseDir: scenario.source.baseDir,
-      sharedDir,
-      fieldPath: 'load',
-    });
+    const load = createScenarioLoadModel(scenario);
     this.#zone = new SimZone({
       zone: scenario.zone,
       physics: scenario.physics,

@@ -43,7 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--duration <s>', 'stop after this many simulated seconds')
     .option('--shared-dir <dir>', 'folder that $SHARED/ paths resolve against')
     .action(async (o: RunOpts) => {
-      if (!o.sim) throw new UsageError('only --sim is available yet: hardware transports land with the southbound issue');
+      if (!o.sim)
+        throw new UsageError(
+          'only --sim is available yet: hardware transports land with the southbound issue',
+        );
       await runLiveCommand({
         scenarioFile: o.scenario,
         speed: Number(o.speed),

@@ -166,7 +166,12 @@ export class PmbusFacade {
       this.cml |= CML_INVALID_COMMAND;
       const hex = `0x${code.toString(16).padStart(2, '0')}`;
       const why = c === undefined ? 'unsupported command' : `${c.name} does not support ${t}`;
-      throw new PmbusError(ErrorCode.UnsupportedCommand, code, CML_INVALID_COMMAND, `pmbus 0x${this.address.toString(16)}: ${why} (${hex})`);
+      throw new PmbusError(
+        ErrorCode.UnsupportedCommand,
+        code,
+        CML_INVALID_COMMAND,
+        `pmbus 0x${this.address.toString(16)}: ${why} (${hex})`,
+      );
     }
     try {
       return op(c);
@@ -188,7 +193,9 @@ export class PmbusFacade {
       case 'WRITE_PROTECT':
         return this.writeProtect;
     }
-    return this.binding.get(c) ?? this.held.get(c.code) ?? c.default ?? (c.format === 'STRING' ? '' : 0);
+    return (
+      this.binding.get(c) ?? this.held.get(c.code) ?? c.default ?? (c.format === 'STRING' ? '' : 0)
+    );
   }
 
   private statusWord(): number {
@@ -220,13 +227,21 @@ export class PmbusFacade {
   private invalidData(c: PmbusCommandDef, why: string): PmbusError {
     this.cml |= CML_INVALID_DATA;
     this.binding.rejected(c);
-    return new PmbusError(ErrorCode.IllegalValue, c.code, CML_INVALID_DATA, `pmbus 0x${this.address.toString(16)}: ${c.name}: ${why}`);
+    return new PmbusError(
+      ErrorCode.IllegalValue,
+      c.code,
+      CML_INVALID_DATA,
+      `pmbus 0x${this.address.toString(16)}: ${c.name}: ${why}`,
+    );
   }
 
   private write(c: PmbusCommandDef, data: number | Uint8Array): void {
     const allowed = WRITE_PROTECT_ALLOWS[this.writeProtect];
     if (allowed !== null && allowed !== undefined && !allowed.includes(c.name)) {
-      throw this.invalidData(c, `write-protected (WRITE_PROTECT 0x${this.writeProtect.toString(16)})`);
+      throw this.invalidData(
+        c,
+        `write-protected (WRITE_PROTECT 0x${this.writeProtect.toString(16)})`,
+      );
     }
     let value: PmbusEngValue;
     try {
@@ -241,7 +256,8 @@ export class PmbusFacade {
       }
       if (c.format === 'FLAGS' && c.flags.length > 0) {
         const mask = c.flags.reduce((m, f) => m | (1 << f.bit), 0);
-        if ((value & ~mask) !== 0) throw this.invalidData(c, `undefined bits in 0x${value.toString(16)}`);
+        if ((value & ~mask) !== 0)
+          throw this.invalidData(c, `undefined bits in 0x${value.toString(16)}`);
       }
     }
     const why = this.ownRefusal(c, value) ?? this.binding.refusal(c, value);
@@ -252,7 +268,8 @@ export class PmbusFacade {
   private ownRefusal(c: PmbusCommandDef, value: PmbusEngValue): string | undefined {
     const v = Number(value);
     if (c.name === 'PAGE' && v !== 0 && v !== 0xff) return 'single-page device: only page 0';
-    if (c.name === 'WRITE_PROTECT' && !(v in WRITE_PROTECT_ALLOWS)) return 'not a WRITE_PROTECT level';
+    if (c.name === 'WRITE_PROTECT' && !(v in WRITE_PROTECT_ALLOWS))
+      return 'not a WRITE_PROTECT level';
     if (c.name === 'VOUT_MODE') {
       const m = parseVoutMode(v);
       if (m.mode !== 'linear' || m.relative) return 'only absolute linear VOUT_MODE is supported';

@@ -142,7 +142,12 @@ export class PsuPmbusBinding implements PmbusBinding {
         return this.extStatus();
     }
     if (cmd.extension) return this.ext.readBack(cmd);
-    return { MFR_ID: id.manufacturer, MFR_MODEL: id.model, MFR_REVISION: id.fwRevision, MFR_SERIAL: id.serial }[cmd.name];
+    return {
+      MFR_ID: id.manufacturer,
+      MFR_MODEL: id.model,
+      MFR_REVISION: id.fwRevision,
+      MFR_SERIAL: id.serial,
+    }[cmd.name];
   }
 
   private extStatus(): number {

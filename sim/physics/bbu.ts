@@ -220,8 +220,7 @@ export class SimBbu {
     ) {
       const limit = this.chargeLimitW ?? this.ratedW * p.chargeRatio;
       const soc = this.socPct;
-      const taper =
-        soc <= p.chargeTaperStartPct ? 1 : (100 - soc) / (100 - p.chargeTaperStartPct);
+      const taper = soc <= p.chargeTaperStartPct ? 1 : (100 - soc) / (100 - p.chargeTaperStartPct);
       charge = Math.max(0, limit * taper);
     }
     this.chargeW = charge;
@@ -245,7 +244,10 @@ export class SimBbu {
       // Pack current from P_pack = (OCV − I·R)·I.
       const ppack = pout / p.dischargeEfficiency;
       const disc = ocv * ocv - 4 * p.packResistanceOhm * ppack;
-      const i = disc > 0 ? (ocv - Math.sqrt(disc)) / (2 * p.packResistanceOhm) : ocv / (2 * p.packResistanceOhm);
+      const i =
+        disc > 0
+          ? (ocv - Math.sqrt(disc)) / (2 * p.packResistanceOhm)
+          : ocv / (2 * p.packResistanceOhm);
       this.packA = -i;
       this.packV = ocv - i * p.packResistanceOhm;
       chemW = -ocv * i;

@@ -80,7 +80,9 @@ export class SimZone {
     this.quietUs = cfg.physics.step.quietStepUs;
     this.triggerV = cfg.physics.bbu.nativeTriggerV;
     if (this.coarseUs % this.fineUs !== 0 || this.quietUs % this.coarseUs !== 0)
-      throw new RangeError('physics.step: coarseStepUs must be a multiple of fineStepUs, quietStepUs of coarseStepUs');
+      throw new RangeError(
+        'physics.step: coarseStepUs must be a multiple of fineStepUs, quietStepUs of coarseStepUs',
+      );
     this.ratedTotalW = z.psuRatedW * this.psus.length;
     // Start in the steady state of the initial load so runs begin without a settling transient.
     this.loadDemandW = this.load.powerAt(0);
@@ -185,7 +187,8 @@ export class SimZone {
 
   /** Nothing can change within a quiet step: see StepParams.quietStepUs. */
   private isQuiet(): boolean {
-    for (const p of this.psus) if (p.state !== PsuState.Running && p.state !== PsuState.OffCommanded) return false;
+    for (const p of this.psus)
+      if (p.state !== PsuState.Running && p.state !== PsuState.OffCommanded) return false;
     for (const b of this.bbus) if (b.state !== BbuState.Standby) return false;
     const tS = this.tUs / 1e6;
     const endS = (this.tUs + this.quietUs) / 1e6;

@@ -6,7 +6,6 @@ import { MetricsCollector } from './metrics.js';
 import { TraceWriter } from './trace.js';
 
 export interface RunOptions {
-  sharedDir: string;
   /** Receives CSV lines (header first) every traceEveryMs of simulated time. */
   traceSink?: (line: string) => void;
   traceEveryMs?: number;
@@ -39,7 +38,13 @@ export interface RunResult {
   preFaultGridW: number | null;
   psuRestartDelaysS: (number | null)[];
   energy: EnergyBooks & { imbalancePct: number };
-  sim: { durationS: number; wallS: number; speedup: number; fineSteps: number; coarseSteps: number };
+  sim: {
+    durationS: number;
+    wallS: number;
+    speedup: number;
+    fineSteps: number;
+    coarseSteps: number;
+  };
 }
 
 /** First time the grid goes below 0.9 p.u., and the last time it comes back above. */
@@ -52,8 +57,8 @@ function faultWindow(s: Scenario, sim: Simulation): { start: number | null; ret:
   };
 }
 
-export function runScenario(scenario: Scenario, opts: RunOptions): RunResult {
-  const sim = new Simulation(scenario, opts.sharedDir);
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
+  const sim = new Simulation(scenario);
   const inst = sim.instruments;
   const fw = faultWindow(scenario, sim);
   const metrics = new MetricsCollector({ faultStartS: fw.start, returnS: fw.ret });
@@ -74,12 +79,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions): RunResult {
   return buildResult(scenario, sim, metrics, wallS);
 }
 
-function buildResult(
-  s: Scenario,
-  sim: Simulation,
-  m: MetricsCollector,
-  wallS: number,
-): RunResult {
+function buildResult(s: Scenario, sim: Simulation, m: MetricsCollector, wallS: number): RunResult {
   const inst = sim.instruments;
   const books = inst.energyBooks();
   const loadDropped = inst.loadDropCount > 0;

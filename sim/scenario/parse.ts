@@ -55,7 +55,12 @@ export function parseScenario(raw: unknown, opts: ParseOptions = {}): Scenario {
   };
 
   const zone = resolveZone(doc['zone'], add);
-  if (doc['physics'] !== undefined) {
+  // A non-object `physics` is already a schema error.
+  if (
+    typeof doc['physics'] === 'object' &&
+    doc['physics'] !== null &&
+    !Array.isArray(doc['physics'])
+  ) {
     for (const e of checkPhysicsOverrides(doc['physics'], DEFAULT_PHYSICS)) add(e.path, e.message);
   }
   const durationS = doc['durationS'] as number;

@@ -21,7 +21,7 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
     ? loadScenarioFile(o.scenarioFile, { sharedDir })
     : parseScenario(demoScenarioJson(), { sharedDir });
   if (!(o.speed > 0)) throw new RangeError('--speed must be > 0');
-  const sim = new Simulation(scenario, sharedDir);
+  const sim = new Simulation(scenario);
   const clock = new RealClock();
   const endS = Math.min(scenario.durationS, o.durationS ?? Infinity);
   const tty = process.stdout.isTTY === true;
@@ -51,7 +51,9 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
   }
   process.off('SIGINT', onSig);
   process.off('SIGTERM', onSig);
-  process.stdout.write(`${tty ? '\n' : ''}orv3gw: stopped at t=${sim.instruments.tS.toFixed(1)} s\n`);
+  process.stdout.write(
+    `${tty ? '\n' : ''}orv3gw: stopped at t=${sim.instruments.tS.toFixed(1)} s\n`,
+  );
 }
 
 function counts(c: Record<string, number>): string {

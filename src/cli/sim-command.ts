@@ -14,7 +14,6 @@ export async function runSimCommand(o: SimCommandOptions): Promise<RunResult> {
   const sharedDir = o.sharedDir ?? defaultSharedDir();
   const scenario = loadScenarioFile(o.scenarioFile, { sharedDir });
   const result = runScenario(scenario, {
-    sharedDir,
     traceSink: o.traceSink,
     traceEveryMs: o.traceEveryMs,
   });
@@ -30,7 +29,14 @@ export function formatResult(r: RunResult): string {
     ['gateway', r.gateway ? 'in the loop' : 'off (conventional shelf)'],
     ['ride-through', r.rideThrough ? 'yes' : 'NO'],
     ['load dropped', r.loadDropped ? 'YES' : 'no'],
-    ['PFAPR', r.pfaprS === null ? (r.pfaprRecovered ? '— (no fault)' : 'not recovered') : `${fmt(r.pfaprS)} s`],
+    [
+      'PFAPR',
+      r.pfaprS === null
+        ? r.pfaprRecovered
+          ? '— (no fault)'
+          : 'not recovered'
+        : `${fmt(r.pfaprS)} s`,
+    ],
     ['pre-fault grid power', r.preFaultGridW === null ? '—' : `${fmt(r.preFaultGridW, 0)} W`],
     ['min bus voltage', `${fmt(r.minBusV)} V`],
     ['BBU native triggers', String(r.bbuNativeTriggers)],
@@ -39,11 +45,18 @@ export function formatResult(r: RunResult): string {
     ['BBU energy delivered', `${fmt(r.bbuEnergyWh, 2)} Wh`],
     ['min BBU SoC', `${fmt(r.minBbuSocPct, 2)} %`],
     ['energy books imbalance', `${r.energy.imbalancePct.toExponential(2)} %`],
-    ['simulated / wall', `${fmt(r.sim.durationS, 1)} s / ${fmt(r.sim.wallS, 2)} s = ${fmt(r.sim.speedup, 0)}×`],
+    [
+      'simulated / wall',
+      `${fmt(r.sim.durationS, 1)} s / ${fmt(r.sim.wallS, 2)} s = ${fmt(r.sim.speedup, 0)}×`,
+    ],
   ];
   for (const [k, c] of Object.entries(r.criteria)) {
-    const v = typeof c.value === 'number' ? fmt(c.value) : String(c.value);
-    rows.push([`criterion ${k}`, `${c.passed ? 'pass' : 'FAIL'} (value ${v}, limit ${String(c.limit)})`]);
+    const v =
+      typeof c.value === 'number' && !Number.isInteger(c.value) ? fmt(c.value) : String(c.value);
+    rows.push([
+      `criterion ${k}`,
+      `${c.passed ? 'pass' : 'FAIL'} (value ${v}, limit ${String(c.limit)})`,
+    ]);
   }
   rows.push(['criteria passed', r.criteriaPassed ? 'yes' : 'NO']);
   const w = Math.max(...rows.map(([k]) => k.length));

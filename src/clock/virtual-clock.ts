@@ -68,7 +68,8 @@ export class VirtualClock implements Clock {
   }
 
   advanceTo(targetMs: number): void {
-    if (targetMs < this.t) throw new RangeError(`cannot move time back from ${this.t} to ${targetMs}`);
+    if (targetMs < this.t)
+      throw new RangeError(`cannot move time back from ${this.t} to ${targetMs}`);
     for (;;) {
       this.dropCancelledHead();
       const head = this.heap[0];

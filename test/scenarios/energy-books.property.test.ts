@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runScenario } from '../../sim/run/runner.js';
-import { inlineScenario, SHARED_DIR } from '../support/sim.js';
+import { inlineScenario } from '../support/sim.js';
 
 const event = fc.record({
   atS: fc.double({ min: 0.5, max: 9, noNaN: true }),
@@ -71,7 +71,7 @@ describe('energy books', () => {
             grid: { events },
             initial: { socPct: soc },
           });
-          const r = runScenario(s, { sharedDir: SHARED_DIR });
+          const r = runScenario(s);
           const e = r.energy;
           const scale = Math.max(e.gridJ, e.loadJ, Math.abs(e.bbuStoredDeltaJ), 1);
           expect(Math.abs(e.imbalanceJ) / scale).toBeLessThan(0.005);

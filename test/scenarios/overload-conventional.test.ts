@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../sim/run/runner.js';
-import { inlineScenario, SHARED_DIR } from '../support/sim.js';
+import { inlineScenario } from '../support/sim.js';
 
 const stepTo = (watts: number, holdS: number) =>
   inlineScenario({
@@ -28,7 +28,7 @@ const stepTo = (watts: number, holdS: number) =>
 
 describe('PSU pulse capability and fold-back (conventional)', () => {
   it('absorbs a step to 95 % of rating on the droop line: no overload, no BBU', () => {
-    const r = runScenario(stepTo(0.95 * 33000, 2), { sharedDir: SHARED_DIR });
+    const r = runScenario(stepTo(0.95 * 33000, 2));
     expect(r.psuOverloadEvents).toBe(0);
     expect(r.bbuNativeTriggers).toBe(0);
     // Droop: 51 V − 0.5 V × 95 %.
@@ -36,14 +36,14 @@ describe('PSU pulse capability and fold-back (conventional)', () => {
   });
 
   it('carries a 10 ms burst to 130 % on the pulse capability without fold-back', () => {
-    const r = runScenario(stepTo(1.3 * 33000, 0.01), { sharedDir: SHARED_DIR });
+    const r = runScenario(stepTo(1.3 * 33000, 0.01));
     expect(r.psuOverloadEvents).toBe(0);
     expect(r.bbuNativeTriggers).toBe(0);
     expect(r.loadDropped).toBe(false);
   });
 
   it('folds back after the pulse window on a sustained 130 % step and drops the load', () => {
-    const r = runScenario(stepTo(1.3 * 33000, 0.5), { sharedDir: SHARED_DIR });
+    const r = runScenario(stepTo(1.3 * 33000, 0.5));
     expect(r.psuOverloadEvents).toBe(6);
     expect(r.minBusV).toBeLessThan(45);
     expect(r.loadDropped).toBe(true);

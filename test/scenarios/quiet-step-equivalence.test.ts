@@ -4,16 +4,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../sim/run/runner.js';
-import { libraryScenario, SHARED_DIR } from '../support/sim.js';
+import { libraryScenario } from '../support/sim.js';
 
 describe('quiet step', () => {
   it.each(['sag-0pu-150ms-at-80pct', 'training-swing-1hz', 'step-10-to-60pct-10ms'])(
     '%s: same result with and without the quiet step',
     (name) => {
       const s = libraryScenario(name);
-      const fine = { ...s, physics: { ...s.physics, step: { ...s.physics.step, quietStepUs: s.physics.step.coarseStepUs } } };
-      const a = runScenario(s, { sharedDir: SHARED_DIR });
-      const b = runScenario(fine, { sharedDir: SHARED_DIR });
+      const fine = {
+        ...s,
+        physics: {
+          ...s.physics,
+          step: { ...s.physics.step, quietStepUs: s.physics.step.coarseStepUs },
+        },
+      };
+      const a = runScenario(s);
+      const b = runScenario(fine);
       expect(a.sim.coarseSteps).toBeLessThan(b.sim.coarseSteps);
       expect(a.minBusV).toBeCloseTo(b.minBusV, 2);
       expect(a.bbuNativeTriggers).toBe(b.bbuNativeTriggers);

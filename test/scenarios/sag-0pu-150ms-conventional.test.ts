@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../sim/run/runner.js';
-import { libraryScenario, simulate, SHARED_DIR } from '../support/sim.js';
+import { libraryScenario, simulate } from '../support/sim.js';
 
 describe('sag-0pu-150ms-at-80pct, conventional shelf', () => {
   const scenario = libraryScenario('sag-0pu-150ms-at-80pct');
@@ -40,7 +40,7 @@ describe('sag-0pu-150ms-at-80pct, conventional shelf', () => {
   });
 
   it('restarts each PSU only after cold boot + random stagger, and PFAPR is > 1 s', () => {
-    const r = runScenario(scenario, { sharedDir: SHARED_DIR });
+    const r = runScenario(scenario);
     const lo = p.psu.coldBootS;
     const hi = p.psu.coldBootS + p.psu.staggerMaxS;
     expect(r.psuRestartDelaysS).toHaveLength(6);
@@ -62,9 +62,9 @@ describe('sag-0pu-150ms-at-80pct, conventional shelf', () => {
   });
 
   it('draws different staggers from different seeds and the same from the same seed', () => {
-    const a = runScenario(scenario, { sharedDir: SHARED_DIR });
-    const b = runScenario(scenario, { sharedDir: SHARED_DIR });
-    const c = runScenario({ ...scenario, seed: scenario.seed + 1 }, { sharedDir: SHARED_DIR });
+    const a = runScenario(scenario);
+    const b = runScenario(scenario);
+    const c = runScenario({ ...scenario, seed: scenario.seed + 1 });
     expect(b.psuRestartDelaysS).toEqual(a.psuRestartDelaysS);
     expect(b.minBusV).toBe(a.minBusV);
     expect(c.psuRestartDelaysS).not.toEqual(a.psuRestartDelaysS);

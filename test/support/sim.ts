@@ -11,13 +11,15 @@ export const SHARED_DIR = process.env.ORV3GW_SHARED_DIR ?? resolve(REPO, '../sha
 export const SHARED_PRESENT = existsSync(SHARED_DIR);
 
 export function libraryScenario(name: string): Scenario {
-  return loadScenarioFile(resolve(REPO, 'sim/scenarios', `${name}.json`), { sharedDir: SHARED_DIR });
+  return loadScenarioFile(resolve(REPO, 'sim/scenarios', `${name}.json`), {
+    sharedDir: SHARED_DIR,
+  });
 }
 
 export function inlineScenario(json: Record<string, unknown>): Scenario {
-  return parseScenario({ criteria: {}, seed: 1, ...json }, { sharedDir: SHARED_DIR });
+  return parseScenario({ criteria: {}, seed: 1, ...json });
 }
 
 export function simulate(s: Scenario): Simulation {
-  return new Simulation(s, SHARED_DIR);
+  return new Simulation(s);
 }

@@ -61,7 +61,9 @@ describe('VirtualClock', () => {
         const fired: [number, number][] = [];
         delays.forEach((d, i) => c.setTimeout(() => fired.push([c.nowMs(), i]), d));
         c.advance(100);
-        const expected = delays.map((d, i) => [d, i] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        const expected = delays
+          .map((d, i) => [d, i] as [number, number])
+          .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
         expect(fired).toEqual(expected);
       }),
     );

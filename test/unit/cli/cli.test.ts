@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../../src/cli.js';
+import { REPO, SHARED_DIR } from '../../support/sim.js';
+
+function capture(): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
+  return { out: () => out, err: () => err };
+}
+
+const run = (...args: string[]) => main(['node', 'orv3gw', ...args]);
+
+describe('orv3gw sim', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('prints the DESIGN §6 result object with --json and writes a trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orv3gw-'));
+    const c = capture();
+    const code = await run(
+      'sim',
+      '--scenario',
+      resolve(REPO, 'sim/scenarios/sag-0.8pu-500ms-at-80pct.json'),
+      '--json',
+      '--trace',
+      join(dir, 't.csv'),
+      '--trace-every-ms',
+      '100',
+      '--shared-dir',
+      SHARED_DIR,
+    );
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    const r = JSON.parse(c.out()) as Record<string, unknown>;
+    for (const k of [
+      'scenario',
+      'gateway',
+      'rideThrough',
+      'loadDropped',
+      'pfaprS',
+      'minBusV',
+      'bbuNativeTriggers',
+      'psuOverloadEvents',
+      'maxGridRampWPerS',
+      'bbuEnergyWh',
+      'minBbuSocPct',
+      'criteriaPassed',
+    ])
+      expect(r).toHaveProperty(k);
+    expect(r.scenario).toBe('sag-0.8pu-500ms-at-80pct');
+    expect(r.gateway).toBe(false);
+    const lines = readFileSync(join(dir, 't.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/^t_s,grid_pu,vac_v,bus_v/);
+    // 25 s at one row per 100 ms, plus the header.
+    expect(lines.length).toBeGreaterThanOrEqual(250);
+    expect(lines.length).toBeLessThanOrEqual(252);
+  });
+
+  it('prints a readable table by default', async () => {
+    const c = capture();
+    const code = await run('sim', '-s', resolve(REPO, 'sim/scenarios/sag-0pu-20ms-at-80pct.json'));
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    expect(c.out()).toMatch(/ride-through\s+yes/);
+    expect(c.out()).toMatch(/BBU native triggers\s+0/);
+  });
+
+  it('exits 1 with an error naming the field for a bad scenario, and 1 for malformed JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orv3gw-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        name: 'bad',
+        durationS: 5,
+        seed: 1,
+        zone: { preset: 'orv3-nope' },
+        load: { kind: 'constant', watts: 1 },
+        grid: { events: [] },
+        criteria: {},
+      }),
+    );
+    let c = capture();
+    expect(await run('sim', '-s', bad)).toBe(1);
+    vi.restoreAllMocks();
+    expect(c.err()).toContain('zone.preset');
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{ "name": "x", ');
+    c = capture();
+    expect(await run('sim', '-s', broken)).toBe(1);
+    vi.restoreAllMocks();
+    expect(c.err()).toMatch(/broken\.json/);
+  });
+
+  it('refuses `run` without --sim until hardware transports exist', async () => {
+    const c = capture();
+    expect(await run('run')).toBe(2);
+    vi.restoreAllMocks();
+    expect(c.err()).toMatch(/--sim/);
+  });
+});
+
+describe('orv3gw run --sim', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('runs the embedded demo shelf paced by the real clock and prints status lines', async () => {
+    const c = capture();
+    const code = await run('run', '--sim', '--speed', '200', '--duration', '40');
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    const out = c.out();
+    expect(out).toMatch(/simulated shelf "demo-live"/);
+    expect(out).toMatch(/bus \d\d\.\d\d V/);
+    expect(out).toMatch(/PSU \[6 running\]/);
+    // By 40 s the demo's 0 p.u. sag at 30 s has fired the native trigger.
+    expect(out).toMatch(/stopped at t=40\.0 s/);
+  });
+});
