@@ -1,4 +1,5 @@
 import { VirtualClock } from '../src/clock/index.js';
+import { DeviceDirectory } from './facade/index.js';
 import { Instruments } from './instruments.js';
 import { GridSource } from './physics/grid.js';
 import { SimZone } from './physics/zone.js';
@@ -6,36 +7,32 @@ import { createScenarioLoadModel, type Scenario } from './scenario/index.js';
 
 /**
  * A scenario brought to life: the zone physics on a VirtualClock. Outside code gets the clock,
- * the read-only instruments, and (for a gateway) the register façades — never the physics.
+ * the register façades (`devices`, all a gateway may touch) and the read-only `instruments`
+ * (measurement) — never the physics itself.
  */
 export class Simulation {
   readonly clock: VirtualClock;
   readonly instruments: Instruments;
+  readonly devices: DeviceDirectory;
   readonly scenario: Scenario;
   readonly grid: GridSource;
-  /** Kept private to sim/: the façades and instruments are built on it. */
   readonly #zone: SimZone;
 
   constructor(scenario: Scenario) {
     this.scenario = scenario;
     this.grid = new GridSource(scenario.grid);
-    const load = createScenarioLoadModel(scenario);
     this.#zone = new SimZone({
       zone: scenario.zone,
       physics: scenario.physics,
       bbuOverrides: scenario.bbuOverrides,
       grid: this.grid,
-      load,
+      load: createScenarioLoadModel(scenario),
       seed: scenario.seed,
       initialSocPct: scenario.initial.socPct,
     });
     this.clock = new VirtualClock();
     this.instruments = new Instruments(this.#zone);
-  }
-
-  /** For sim/facade only (the device directory is built on the zone). */
-  zoneForFacade(): SimZone {
-    return this.#zone;
+    this.devices = new DeviceDirectory(this.#zone, { epochMs: () => this.clock.epochMs() });
   }
 
   get tUs(): number {
@@ -43,16 +40,20 @@ export class Simulation {
   }
 
   /**
-   * Advance physics and clock together to targetUs. `onStep` runs after every physics step
-   * (for measurement); clock timers fire at their due times between steps.
+   * Advance physics, device-side actions and clock together to targetUs. No step straddles a
+   * clock timer or a device action; `onStep` runs after every physics step (measurement).
    */
   advanceTo(targetUs: number, onStep?: () => void): void {
     const z = this.#zone;
     while (z.tUs < targetUs) {
+      let limit = targetUs;
       const due = this.clock.nextDueMs();
-      const limit = due === null ? targetUs : Math.min(targetUs, Math.ceil(due * 1000));
+      if (due !== null) limit = Math.min(limit, Math.ceil(due * 1000));
+      const act = this.devices.nextActionMs();
+      if (act !== null) limit = Math.min(limit, Math.ceil(act * 1000));
       z.step(limit > z.tUs ? limit : targetUs);
       onStep?.();
+      this.devices.service();
       this.clock.advanceTo(z.tUs / 1000);
     }
   }

@@ -27,11 +27,10 @@
 import type { RegisterDef } from '../../src/regmap/index.js';
 import { BbuState } from '../physics/bbu.js';
 import type { SimBbu } from '../physics/bbu.js';
-import { DeviceClock, identity, TableBinding } from './binding-kit.js';
-import type { FacadeContext, Tables } from './binding-kit.js';
-import { addressLines, batteryStatus, bbuMode, bbuStatus } from './bbu-flags.js';
+import { addressLines, DeviceClock, identity, TableBinding } from './binding-kit.js';
+import type { FacadeContext, Placement, Tables } from './binding-kit.js';
+import { batteryStatus, bbuMode, bbuStatus } from './bbu-flags.js';
 import type { WriteOutcome } from './modbus-device.js';
-import type { Placement } from './psu-binding.js';
 import { clamp, flagBits, numeric, toRegisterUnit } from './values.js';
 
 export const NOMINAL_CELL_V = 3.6;

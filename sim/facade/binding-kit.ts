@@ -36,6 +36,14 @@ export class Scheduler {
   }
 }
 
+/** Where a module sits: its family's maps, its shelf and its slot in that shelf. */
+export interface Placement {
+  readonly family: 'orv3' | 'hpr';
+  readonly shelf: number;
+  /** Position within the shelf, 0-based. */
+  readonly slot: number;
+}
+
 /** What every binding of one zone shares. */
 export interface FacadeContext {
   readonly zone: SimZone;
@@ -175,4 +183,32 @@ export class Tables {
     m.set(name, v);
     return this;
   }
+}
+
+/**
+ * Address strap lines of a module in a shelf, under every name the four maps use for them.
+ * Active-low lines that are not asserted read 1.
+ */
+export function addressLines(slot: number, shelf: number): Record<string, boolean> {
+  const s = (v: number, bit: number): boolean => (v & (1 << bit)) !== 0;
+  return {
+    A0: s(slot, 0),
+    A1: s(slot, 1),
+    A2: s(slot, 2),
+    PSU_A0: s(slot, 0),
+    PSU_A1: s(slot, 1),
+    PSU_A2: s(slot, 2),
+    RS485_Addr0: s(shelf, 0),
+    RS485_Addr1: s(shelf, 1),
+    RS485_Addr2: s(shelf, 2),
+    Shelf_Addr_int_0: s(shelf, 0),
+    Shelf_Addr_int_1: s(shelf, 1),
+    Shelf_Addr_int_2: s(shelf, 2),
+    Shelf_Addr_Int_A0: s(shelf, 0),
+    Shelf_Addr_Int_A1: s(shelf, 1),
+    Shelf_Addr_Int_A2: s(shelf, 2),
+    SYNC_START_L: true,
+    PLS_L: true,
+    Pulse_Mgmt_L: true,
+  };
 }

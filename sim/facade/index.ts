@@ -34,7 +34,7 @@ export {
   type PmbusCounters,
   type PmbusEngValue,
 } from './pmbus-device.js';
-export { PsuModbusBinding, type Placement } from './psu-binding.js';
+export { PsuModbusBinding } from './psu-binding.js';
 export { BbuModbusBinding, NOMINAL_CELL_V } from './bbu-binding.js';
 export { PsuPmbusBinding } from './pmbus-psu.js';
 export { BbuPmbusBinding } from './pmbus-bbu.js';

@@ -193,9 +193,9 @@ export class PmbusFacade {
       case 'WRITE_PROTECT':
         return this.writeProtect;
     }
-    return (
-      this.binding.get(c) ?? this.held.get(c.code) ?? c.default ?? (c.format === 'STRING' ? '' : 0)
-    );
+    // Held values exist only for commands the binding declined to act on, so they win.
+    const fallback = c.default ?? (c.format === 'STRING' ? '' : 0);
+    return this.held.get(c.code) ?? this.binding.get(c) ?? fallback;
   }
 
   private statusWord(): number {

@@ -27,9 +27,8 @@
  */
 import type { RegisterDef } from '../../src/regmap/index.js';
 import type { SimPsu } from '../physics/psu.js';
-import { addressLines } from './bbu-flags.js';
-import { DeviceClock, identity, TableBinding } from './binding-kit.js';
-import type { FacadeContext, Tables } from './binding-kit.js';
+import { addressLines, DeviceClock, identity, TableBinding } from './binding-kit.js';
+import type { FacadeContext, Placement, Tables } from './binding-kit.js';
 import {
   acNotOk,
   dcdcAlarms,
@@ -43,13 +42,6 @@ import {
 } from './psu-derived.js';
 import { GATED_SETTINGS, PsuSettings } from './psu-settings.js';
 import { flagBits, numeric, toRegisterUnit } from './values.js';
-
-export interface Placement {
-  readonly family: 'orv3' | 'hpr';
-  readonly shelf: number;
-  /** Position within the shelf, 0-based. */
-  readonly slot: number;
-}
 
 export class PsuModbusBinding extends TableBinding {
   private readonly clock: DeviceClock;

@@ -90,6 +90,7 @@ export class SimBbu {
     // Private fixed-shape copy (see SimPsu).
     this.p = { ...p, cellOcvCurveV: [...p.cellOcvCurveV] };
     this.capacityJ = energyWh * 3600;
+    this.droopOhm = p.droopV / (ratedW / p.backupRegV);
     this.energyJ = (this.capacityJ * p.initialSocPct) / 100;
     this.maxDischargeS = p.maxDischargeS;
     this.chargeDelayS = p.chargeDelayS;
@@ -100,9 +101,8 @@ export class SimBbu {
     return (100 * this.energyJ) / this.capacityJ;
   }
 
-  get droopOhm(): number {
-    return this.p.droopV / (this.ratedW / this.p.backupRegV);
-  }
+  /** Droop resistance of the discharge converter, Ω. */
+  readonly droopOhm: number;
 
   /** Pack open-circuit voltage from the per-cell curve (0,10,…,100 % SoC). */
   ocv(): number {
@@ -213,10 +213,10 @@ export class SimBbu {
     let charge = 0;
     if (
       this.state === BbuState.Standby &&
+      this.energyJ < this.capacityJ &&
       busV >= p.nativeTriggerV &&
       this.acOkMs > 0 &&
-      this.sinceDischargeMs >= this.chargeDelayS * 1000 &&
-      this.socPct < 100
+      this.sinceDischargeMs >= this.chargeDelayS * 1000
     ) {
       const limit = this.chargeLimitW ?? this.ratedW * p.chargeRatio;
       const soc = this.socPct;
@@ -274,8 +274,9 @@ export class SimBbu {
     if (!this.discharging) this.sinceDischargeMs += dtMs;
     this.alarms.discharging = this.discharging;
     this.alarms.charging = this.chargeW > 0;
-    this.alarms.fullyCharged = this.socPct >= 99.95;
-    if (this.socPct > 1) this.alarms.fullyDischarged = false;
+    const soc = this.socPct;
+    this.alarms.fullyCharged = soc >= 99.95;
+    if (soc > 1) this.alarms.fullyDischarged = false;
   }
 
   private nativeTrigger(): void {

@@ -92,17 +92,19 @@ export class BusSolver {
     const s = this.scratch;
     const g0 = this.g(v0, v0, capF, dtS, pSinkW);
     this.lastIterations = 0;
-    if (g0 === 0) return v0;
+    // Already balanced to a nanojoule (steady state): the books stay exact to far below 0.5 %.
+    if (Math.abs(g0) < 1e-9) return v0;
     // Fast path: plain Newton from v0 converges in one or two iterations near steady state.
     let v = v0;
+    let gv = g0;
     for (let it = 0; it < 8; it++) {
       this.lastIterations++;
-      const gv = this.g(v, v0, capF, dtS, pSinkW);
+      if (it > 0) gv = this.g(v, v0, capF, dtS, pSinkW);
       const dg = capF * v - dtS * s[1]!;
       if (!(dg > 0)) break;
       const next = v - gv / dg;
       if (!(next > 0) || (g0 < 0 ? next < v0 : next > v0)) break;
-      if (Math.abs(next - v) < 1e-10) return next;
+      if (Math.abs(next - v) < 1e-10 || Math.abs(gv) < 1e-9) return next;
       v = next;
     }
     // Fallback: bracket the root on the side the imbalance pushes, then safeguarded Newton.

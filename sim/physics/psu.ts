@@ -127,6 +127,7 @@ export class SimPsu {
     this.p = { ...params, efficiencyCurve: [...params.efficiencyCurve] };
     this.rng = rng;
     this.ratedA = ratedW / params.nominalOutV;
+    this.droopOhm = params.droopV / this.ratedA;
     // Size the bulk capacitor from the hold-up fact: rated power for holdupMsAtRated between
     // the nominal and the minimum regulating bulk voltage (incl. conversion loss).
     const eHold = (ratedW / this.efficiency(1)) * (params.holdupMsAtRated / 1000);
@@ -143,9 +144,8 @@ export class SimPsu {
     return this.vsel51 ? this.vsetHighV : this.vsetLowV;
   }
 
-  get droopOhm(): number {
-    return this.p.droopV / this.ratedA;
-  }
+  /** Droop resistance, Ω: droopV across 0–100 % of rated current. */
+  readonly droopOhm: number;
 
   get bulkEnergyJ(): number {
     return 0.5 * this.bulkCapF * this.bulkV * this.bulkV;
@@ -324,11 +324,12 @@ export class SimPsu {
     if (pfcOn) {
       // The PFC also tops the bulk capacitor up (inrush-limited) after a hold-up or a cold start.
       const deficitJ = this.eBulkNominal - this.bulkEnergyJ;
+      // A sub-microjoule deficit is rounding, not a discharged capacitor.
       const rechargeW =
-        deficitJ > 0 ? Math.min(p.bulkRechargeRatio * this.ratedW, deficitJ / dtS) : 0;
+        deficitJ > 1e-6 ? Math.min(p.bulkRechargeRatio * this.ratedW, deficitJ / dtS) : 0;
       pin = pout + conv + p.standbyW + rechargeW;
       loss += p.standbyW;
-      this.addBulkEnergy(rechargeW * dtS);
+      if (rechargeW > 0) this.addBulkEnergy(rechargeW * dtS);
     } else if (this.state === PsuState.Holdup) {
       const draw = (pout + conv + p.standbyW) * dtS;
       loss += p.standbyW;

@@ -35,6 +35,8 @@ export class SimZone {
   private readonly triggerV: number;
   private readonly ratedTotalW: number;
   private readonly shelfAcOk: boolean[];
+  /** Shelf index of each BBU (precomputed: read every step). */
+  private readonly bbuShelf: Int32Array;
 
   tUs = 0;
   busV: number;
@@ -73,6 +75,7 @@ export class SimZone {
       }
     }
     this.shelfAcOk = new Array<boolean>(z.shelves).fill(true);
+    this.bbuShelf = Int32Array.from(this.bbus, (_, j) => Math.floor(j / z.bbusPerShelf));
     this.capF = cfg.physics.bus.capacitancePerShelfF * z.shelves;
     this.solver = new BusSolver(this.psus.length + this.bbus.length);
     this.fineUs = cfg.physics.step.fineStepUs;
@@ -230,7 +233,7 @@ export class SimZone {
     }
     for (let j = 0; j < this.bbus.length; j++) {
       const b = this.bbus[j]!;
-      b.prepare(nowMs, dtMs, v0, this.shelfAcOk[this.shelfOfBbu(j)]!);
+      b.prepare(nowMs, dtMs, v0, this.shelfAcOk[this.bbuShelf[j]!]!);
       this.solver.setSource(nP + j, b.vregV, b.droopOhm, b.icapA, b.pcapW);
       sinks += b.busSinkW();
     }

@@ -22,7 +22,10 @@ describe('BBU binding: registers read the physics', () => {
       expect(Math.abs(num(r.bbu, 'Shelf_Busbar_Voltage') / 1000 - r.zone.busV)).toBeLessThan(0.001);
       expect(Math.abs(num(r.bbu, 'Battery_Voltage') / 1000 - b.packV)).toBeLessThan(0.001);
       // Charging after start-up at 63 %: SBS sign, positive into the pack, in mA after decoding.
-      const amps = preset === 'orv3-18kw' ? num(r.bbu, 'Battery_Current') / 100 : num(r.bbu, 'Battery_Current') / 1000;
+      const amps =
+        preset === 'orv3-18kw'
+          ? num(r.bbu, 'Battery_Current') / 100
+          : num(r.bbu, 'Battery_Current') / 1000;
       expect(b.packA).toBeGreaterThan(0);
       expect(Math.abs(amps - b.packA)).toBeLessThanOrEqual(0.01);
       expect(bits(r.bbu, 'BBU_Mode')['Charging']).toBe(true);
@@ -96,7 +99,9 @@ describe('BBU binding: slow-path system control', () => {
     write(r.bbu, 'Charge_Delay_Time', 30);
     expect(b.maxDischargeS).toBe(120);
     expect(b.chargeDelayS).toBe(30);
-    expect(() => write(r.bbu, 'Configurable_BBU_Maximum_Discharge_Time', 601)).toThrow(ModbusException);
+    expect(() => write(r.bbu, 'Configurable_BBU_Maximum_Discharge_Time', 601)).toThrow(
+      ModbusException,
+    );
     expect(() => write(r.bbu, 'System_Control_Mode', 4)).toThrow(ModbusException);
     b.alarms.maxTimeReached = true;
     write(r.bbu, 'BBU_Clear_Fault', 1);

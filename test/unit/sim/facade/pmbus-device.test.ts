@@ -48,6 +48,8 @@ describe('PmbusFacade: a PSU', () => {
     expect(Math.abs(bus - r.zone.busV)).toBeLessThanOrEqual(2 ** exp);
     expect(d.readByte(code('PMBUS_REVISION'))).toBe(0x33);
     expect(new TextDecoder().decode(d.readBlock(code('MFR_SERIAL')))).toBe('SIMHPRPSU00000');
+    d.writeBlock(code('MFR_ID'), new TextEncoder().encode('ACME'));
+    expect(new TextDecoder().decode(d.readBlock(code('MFR_ID')))).toBe('ACME');
   });
 
   it('an unsupported command or wrong transaction throws and sets STATUS_CML invalid command', () => {
@@ -90,7 +92,9 @@ describe('PmbusFacade: a PSU', () => {
     d.writeByte(code('WRITE_PROTECT'), 0x80);
     expect(pmbusError(() => d.writeByte(code('OPERATION'), 0)).cmlBit).toBe(CML_INVALID_DATA);
     expect(p.commandedOff).toBe(false);
-    expect(pmbusError(() => d.writeByte(code('OPERATION'), 0xc0)).code).toBe(ErrorCode.IllegalValue);
+    expect(pmbusError(() => d.writeByte(code('OPERATION'), 0xc0)).code).toBe(
+      ErrorCode.IllegalValue,
+    );
   });
 
   it('latches STATUS_INPUT through an AC fault until CLEAR_FAULTS', () => {
@@ -143,7 +147,10 @@ describe('PmbusFacade: a BBU', () => {
     expect(names).toContain('MFR_SERIAL');
     expect(names).not.toContain('EXT_PSU_RESTART');
     expect(pmbusError(() => d.readWord(code('READ_VIN'))).code).toBe(ErrorCode.UnsupportedCommand);
-    expect(decodeDirect(d.readWord(code('EXT_READ_BBU_SOC')), { m: 1, b: 0, R: 2 })).toBeCloseTo(100, 1);
+    expect(decodeDirect(d.readWord(code('EXT_READ_BBU_SOC')), { m: 1, b: 0, R: 2 })).toBeCloseTo(
+      100,
+      1,
+    );
   });
 
   it('a discharge setpoint with expiry discharges, then reverts after the expiry', () => {

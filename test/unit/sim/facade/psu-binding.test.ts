@@ -41,7 +41,10 @@ describe('PSU binding: registers read the physics', () => {
     const r = rig('orv3-18kw');
     const p = r.zone.psus[0]!;
     p.alarms.acUvp = true;
-    expect(bits(r.psu, 'PFC_Alarm_Status_Register')).toMatchObject({ AC_UVP: true, AC_Not_OK: true });
+    expect(bits(r.psu, 'PFC_Alarm_Status_Register')).toMatchObject({
+      AC_UVP: true,
+      AC_Not_OK: true,
+    });
     expect(bits(r.psu, 'General_Alarm_Status_Register')['PFC']).toBe(true);
     p.acOutageCount = 3;
     p.faultCount = 2;
@@ -54,7 +57,10 @@ describe('PSU binding: registers read the physics', () => {
     r.zone.psus[0]!.injectedFault = true;
     stepMs(r, 5);
     expect(r.zone.psus[0]!.state).toBe(PsuState.FaultOc);
-    expect(bits(r.psu, 'DCDC_Alarm_Status_Register')).toMatchObject({ Main_OCP: true, DCDC_Fail: true });
+    expect(bits(r.psu, 'DCDC_Alarm_Status_Register')).toMatchObject({
+      Main_OCP: true,
+      DCDC_Fail: true,
+    });
     expect(bits(r.psu, 'General_Alarm_Status_Register')['DCDC']).toBe(true);
   });
 });
