@@ -306,6 +306,36 @@ export class SimBbu {
     this.forcedExpiresMs = durationMs > 0 ? nowMs + durationMs : 0;
   }
 
+  /** How long nothing inside this BBU changes state on its own (ms); see SimPsu.quietForMs. */
+  quietForMs(nowMs: number): number {
+    const p = this.p;
+    let t = Infinity;
+    switch (this.state) {
+      case BbuState.Dwell:
+      case BbuState.Starting:
+        return 0;
+      case BbuState.Standby:
+        if (this.forcedW > 0 && this.forcedExpiresMs > nowMs) return 0;
+        if (this.sinceDischargeMs < this.chargeDelayS * 1000)
+          t = this.chargeDelayS * 1000 - this.sinceDischargeMs;
+        break;
+      case BbuState.Backup:
+      case BbuState.Forced: {
+        if (this.state === BbuState.Forced) t = this.forcedExpiresMs - nowMs;
+        else if (this.acOkMs > 0) t = p.stopAfterAcOkMs - this.acOkMs;
+        if (this.maxDischargeS > 0) t = Math.min(t, this.maxDischargeS * 1000 - this.dischargeMs);
+        // Never step across the empty point: at the present draw, with a 2× margin.
+        const chemW = this.poutW / p.dischargeEfficiency;
+        if (chemW > 0) t = Math.min(t, (500 * this.energyJ) / chemW);
+        break;
+      }
+      default:
+        break;
+    }
+    if (this.chargeLimitW !== null) t = Math.min(t, this.chargeLimitExpiresMs - nowMs);
+    return t;
+  }
+
   get inTransient(): boolean {
     return this.state === BbuState.Dwell || this.state === BbuState.Starting;
   }

@@ -1,4 +1,4 @@
-import { eventEdges, gridAt, type GridState } from '../scenario/grid.js';
+import { eventEdges } from '../scenario/grid.js';
 import type { GridSpec } from '../scenario/types.js';
 
 interface Seg {
@@ -7,6 +7,7 @@ interface Seg {
   upStartS: number;
   endS: number;
   pu: number;
+  freqHz: number;
 }
 
 /**
@@ -17,36 +18,46 @@ interface Seg {
 export class GridSource {
   readonly nominalVac: number;
   readonly nominalHz: number;
-  private readonly spec: GridSpec;
   private readonly segs: Seg[];
   private readonly breaks: Float64Array;
-  private readonly state: GridState;
   private cursor = 0;
 
   constructor(spec: GridSpec) {
-    this.spec = spec;
     this.nominalVac = spec.nominalVac;
     this.nominalHz = spec.frequencyHz;
-    this.state = { pu: 1, frequencyHz: spec.frequencyHz };
     this.segs = spec.events.map((e) => {
       const [startS, downEndS, upStartS, endS] = eventEdges(e);
-      return { startS, downEndS, upStartS, endS, pu: e.pu };
+      return { startS, downEndS, upStartS, endS, pu: e.pu, freqHz: e.frequencyHz };
     });
     const b = new Set<number>();
     for (const s of this.segs) for (const x of [s.startS, s.downEndS, s.upStartS, s.endS]) b.add(x);
     this.breaks = Float64Array.from([...b].sort((x, y) => x - y));
   }
 
-  /** Voltage in per-unit of nominal at tS. */
-  puAt(tS: number): number {
-    for (const s of this.segs) {
+  /**
+   * How far (0–1) the event active at tS has gone from nominal towards its depth, and which
+   * event; the same envelope as sim/scenario/grid.ts (a test holds them equal).
+   */
+  private depthAt(tS: number): number {
+    const segs = this.segs;
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i]!;
       if (tS < s.startS) break;
       if (tS >= s.endS) continue;
-      if (tS < s.downEndS) return 1 + ((s.pu - 1) * (tS - s.startS)) / (s.downEndS - s.startS);
-      if (tS > s.upStartS) return s.pu + ((1 - s.pu) * (tS - s.upStartS)) / (s.endS - s.upStartS);
-      return s.pu;
+      this.active = i;
+      if (tS < s.downEndS) return (tS - s.startS) / (s.downEndS - s.startS);
+      if (tS > s.upStartS) return 1 - (tS - s.upStartS) / (s.endS - s.upStartS);
+      return 1;
     }
-    return 1;
+    return 0;
+  }
+
+  private active = 0;
+
+  /** Voltage in per-unit of nominal at tS. */
+  puAt(tS: number): number {
+    const f = this.depthAt(tS);
+    return f === 0 ? 1 : 1 + (this.segs[this.active]!.pu - 1) * f;
   }
 
   vacAt(tS: number): number {
@@ -54,8 +65,10 @@ export class GridSource {
   }
 
   frequencyAt(tS: number): number {
-    if (this.segs.length === 0) return this.nominalHz;
-    return gridAt(this.spec, tS, this.state).frequencyHz;
+    const f = this.depthAt(tS);
+    return f === 0
+      ? this.nominalHz
+      : this.nominalHz + (this.segs[this.active]!.freqHz - this.nominalHz) * f;
   }
 
   /** Next corner strictly after tS, or Infinity. Cursor-based: calls are mostly monotone. */

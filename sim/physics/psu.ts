@@ -85,6 +85,8 @@ export class SimPsu {
   private softStartMs = 0;
   private pulseAccMs = 0;
   folded = false;
+  /** Above rated on the pulse budget this step (the fold-back time needs fine steps). */
+  private pulsing = false;
   private uvpMs = 0;
   private tailMs = 0;
   private retryMs = 0;
@@ -361,10 +363,12 @@ export class SimPsu {
     const p = this.p;
     if (this.state !== PsuState.Running && this.state !== PsuState.Holdup) {
       this.pulseAccMs = 0;
+      this.pulsing = false;
       this.folded = false;
       this.uvpMs = 0;
       return;
     }
+    this.pulsing = iout > this.ratedA * 1.001 && !this.folded;
     if (iout > this.ratedA * 1.001) {
       this.pulseAccMs += dtMs;
       if (!this.folded && this.pulseAccMs > p.pulseMaxMs) {
@@ -372,7 +376,9 @@ export class SimPsu {
         this.folded = true;
         this.overloadEvents++;
       }
-    } else {
+    } else if (!(this.folded && iout >= this.ratedA * 0.999)) {
+      // The budget refills only while the output is back on its droop line: a folded PSU held
+      // in current limit (e.g. beside BBUs in backup) stays folded rather than pulsing again.
       this.pulseAccMs = Math.max(0, this.pulseAccMs - p.pulseRecoveryRate * dtMs);
       if (this.pulseAccMs === 0) this.folded = false;
     }
@@ -437,12 +443,41 @@ export class SimPsu {
 
   /** A transient the step control must resolve finely. */
   get inTransient(): boolean {
-    return (
-      this.state === PsuState.Holdup ||
-      (this.state === PsuState.SoftStart && this.softStartMs < this.p.softStartMs) ||
-      this.pulseAccMs > 0 ||
-      this.uvpMs > 0
-    );
+    return this.state === PsuState.Holdup || this.pulsing || this.uvpMs > 0;
+  }
+
+  /**
+   * How long, from nowMs, nothing inside this PSU changes state on its own (ms): the zone takes
+   * a quiet step only when every device can wait that long. 0 = needs small steps now.
+   */
+  quietForMs(nowMs: number): number {
+    let t = Infinity;
+    switch (this.state) {
+      case PsuState.Running:
+        // The pulse budget refills linearly, exact at any step; only a running pulse or an
+        // under-voltage timer needs small steps.
+        if (this.pulsing || this.uvpMs > 0) return 0;
+        break;
+      case PsuState.Booting:
+        t = this.bootRemainingMs;
+        break;
+      case PsuState.FaultOc:
+        t = this.retryMs;
+        break;
+      case PsuState.SoftStart:
+        // Ramping: small steps. Ramped but still current-limited (waiting for enough PSUs to
+        // carry the load beside the BBUs): a steady current source.
+        if (this.softStartMs < this.p.softStartMs) return 0;
+        break;
+      case PsuState.Holdup:
+        return 0;
+      default:
+        break;
+    }
+    if (this.powerLimitW !== null) t = Math.min(t, this.powerLimitExpiresMs - nowMs);
+    if (this.auxHold) t = Math.min(t, this.auxHoldExpiresMs - nowMs);
+    if (this.restartRequested) return 0;
+    return t;
   }
 
   /** Start a PSU already running (initial condition), bulk full. */

@@ -190,12 +190,13 @@ export class SimZone {
 
   /** Nothing can change within a quiet step: see StepParams.quietStepUs. */
   private isQuiet(): boolean {
-    for (const p of this.psus)
-      if (p.state !== PsuState.Running && p.state !== PsuState.OffCommanded) return false;
-    for (const b of this.bbus) if (b.state !== BbuState.Standby) return false;
+    const nowMs = this.tUs / 1000;
+    const needMs = this.quietUs / 1000;
+    for (const p of this.psus) if (p.quietForMs(nowMs) < needMs) return false;
+    for (const b of this.bbus) if (b.quietForMs(nowMs) < needMs) return false;
     const tS = this.tUs / 1e6;
     const endS = (this.tUs + this.quietUs) / 1e6;
-    if (this.grid.nextBreakS(tS) <= endS || this.grid.puAt(tS) !== 1) return false;
+    if (this.grid.nextBreakS(tS) <= endS || this.grid.isRamping(tS)) return false;
     if (this.load.nextBreakS(tS) <= endS) return false;
     return this.load.powerAt(endS) === this.loadDemandW;
   }

@@ -28,7 +28,11 @@ describe('GridSource', () => {
   });
 
   it('agrees with the scenario-level definition of the envelope everywhere', () => {
-    for (let t = 0; t < 4; t += 0.0007) expect(g.puAt(t)).toBeCloseTo(gridAt(spec, t).pu, 12);
+    for (let t = 0; t < 4; t += 0.0007) {
+      const ref = gridAt(spec, t);
+      expect(g.puAt(t)).toBeCloseTo(ref.pu, 12);
+      expect(g.frequencyAt(t)).toBeCloseTo(ref.frequencyHz, 12);
+    }
   });
 
   it('reports corners so steps never straddle them, in any query order', () => {
