@@ -14,11 +14,16 @@ export interface PsuParams {
   droopV: number;
   /** Nominal bus voltage used to turn rated watts into rated amps (fact: 50 V typical). */
   nominalOutV: number;
-  /** Pulse capability as a multiple of rated current (fact: 155–160 %). */
+  /** Pulse capability as a multiple of rated power (fact: 155–160 %). */
   pulseLimitRatio: number;
-  /** Time the PSU may spend above rated before folding back (ASSUMPTION: PLS window 20 ms). */
+  /**
+   * Continuous output limit as a multiple of rated power: where soft start ends and the pulse
+   * fold-back lands (ASSUMPTION: 105 %, the usual margin of an OCP PSU's over-power warning).
+   */
+  continuousLimitRatio: number;
+  /** Time the PSU may spend above its continuous limit before folding back (ASSUMPTION: 20 ms). */
   pulseMaxMs: number;
-  /** Rate at which the pulse budget refills below rated, as a fraction of real time (ASSUMPTION). */
+  /** Rate at which the pulse budget refills in regulation, as a fraction of real time (ASSUMPTION). */
   pulseRecoveryRate: number;
   /** Output under-voltage while current-limited that ends in an OC shutdown (ASSUMPTION). */
   uvpV: number;
@@ -174,6 +179,7 @@ export const DEFAULT_PSU: Readonly<PsuParams> = Object.freeze({
   droopV: 0.5,
   nominalOutV: 50.0,
   pulseLimitRatio: 1.6,
+  continuousLimitRatio: 1.05,
   pulseMaxMs: 20,
   pulseRecoveryRate: 0.25,
   uvpV: 42.0,

@@ -130,6 +130,9 @@ export class SimPsu {
     this.rng = rng;
     this.ratedA = ratedW / params.nominalOutV;
     this.droopOhm = params.droopV / this.ratedA;
+    this.contW = ratedW * params.continuousLimitRatio;
+    this.pulseW = ratedW * params.pulseLimitRatio;
+    this.minRegV = 0.9 * params.nominalOutV;
     // Size the bulk capacitor from the hold-up fact: rated power for holdupMsAtRated between
     // the nominal and the minimum regulating bulk voltage (incl. conversion loss).
     const eHold = (ratedW / this.efficiency(1)) * (params.holdupMsAtRated / 1000);
@@ -148,6 +151,11 @@ export class SimPsu {
 
   /** Droop resistance, Ω: droopV across 0–100 % of rated current. */
   readonly droopOhm: number;
+  /** Continuous and pulse output power limits, W. */
+  readonly contW: number;
+  readonly pulseW: number;
+  /** Bus voltage below which the current limit, not the power limit, binds. */
+  private readonly minRegV: number;
 
   get bulkEnergyJ(): number {
     return 0.5 * this.bulkCapF * this.bulkV * this.bulkV;
@@ -197,8 +205,13 @@ export class SimPsu {
   }
 
   /** Output power limit from the derating band (180–198 V) and any commanded limit. */
-  private powerCapW(vac: number, nowMs: number): number {
-    let cap = this.ratedW * this.p.pulseLimitRatio;
+  /**
+   * Output power limit: the pulse or continuous limit, the derating band (180–198 V) and any
+   * commanded limit. The current limit follows it (binding only once the bus is below 90 % of
+   * nominal), so the PSU is a power-limited source, as its rating is.
+   */
+  private powerCapW(vac: number, nowMs: number, base: number): number {
+    let cap = base;
     if (vac < this.p.derateStartVac) {
       const f = Math.max(
         0,
@@ -281,19 +294,20 @@ export class SimPsu {
     const p = this.p;
     if (this.state === PsuState.Running) {
       this.vregV = this.vsetV;
-      this.icapA = this.folded ? this.ratedA : this.ratedA * p.pulseLimitRatio;
-      this.pcapW = this.powerCapW(vac, nowMs);
+      this.pcapW = this.powerCapW(vac, nowMs, this.folded ? this.contW : this.pulseW);
+      this.icapA = this.pcapW / this.minRegV;
     } else if (this.state === PsuState.SoftStart) {
       this.vregV = this.vsetV;
-      this.icapA = this.ratedA * Math.min(1, this.softStartMs / p.softStartMs);
-      this.pcapW = this.powerCapW(vac, nowMs);
+      const ramp = Math.min(1, this.softStartMs / p.softStartMs);
+      this.pcapW = this.powerCapW(vac, nowMs, this.contW * ramp);
+      this.icapA = this.pcapW / this.minRegV;
     } else if (this.state === PsuState.Holdup) {
       // Below the minimum regulating bulk voltage the DC/DC loses regulation and its output
       // falls with the bulk voltage: the hold-up tail.
       const f = this.bulkV >= p.bulkMinRegV ? 1 : this.bulkV / p.bulkMinRegV;
       this.vregV = this.vsetV * f;
-      this.icapA = this.folded ? this.ratedA : this.ratedA * p.pulseLimitRatio;
-      this.pcapW = this.ratedW * p.pulseLimitRatio;
+      this.pcapW = this.folded ? this.contW : this.pulseW;
+      this.icapA = this.pcapW / this.minRegV;
     } else {
       this.vregV = 0;
       this.icapA = 0;
@@ -347,7 +361,7 @@ export class SimPsu {
     this.updatePulse(dtMs, v1, iout);
     if (this.state === PsuState.SoftStart) {
       this.softStartMs += dtMs;
-      const inRegulation = iout < this.icapA * 0.999 || this.icapA === 0;
+      const inRegulation = !this.limited(v1, iout);
       if (this.softStartMs >= p.softStartMs && inRegulation) this.state = PsuState.Running;
     }
     this.tempOutletC = this.tempInletC + (p.tempRisePer100WC * loss) / 100;
@@ -368,22 +382,24 @@ export class SimPsu {
       this.uvpMs = 0;
       return;
     }
-    this.pulsing = iout > this.ratedA * 1.001 && !this.folded;
-    if (iout > this.ratedA * 1.001) {
+    const pout = v1 * iout;
+    const over = pout > this.contW * 1.001;
+    const limited = this.limited(v1, iout);
+    this.pulsing = over && !this.folded;
+    if (over) {
       this.pulseAccMs += dtMs;
       if (!this.folded && this.pulseAccMs > p.pulseMaxMs) {
         // Pulse window used up: fold back to the continuous limit. A pulse-limit violation.
         this.folded = true;
         this.overloadEvents++;
       }
-    } else if (!(this.folded && iout >= this.ratedA * 0.999)) {
+    } else if (!(this.folded && limited)) {
       // The budget refills only while the output is back on its droop line: a folded PSU held
-      // in current limit (e.g. beside BBUs in backup) stays folded rather than pulsing again.
+      // in its limit (e.g. beside BBUs in backup) stays folded rather than pulsing again.
       this.pulseAccMs = Math.max(0, this.pulseAccMs - p.pulseRecoveryRate * dtMs);
       if (this.pulseAccMs === 0) this.folded = false;
     }
     this.alarms.pulseFoldback = this.folded;
-    const limited = iout >= this.icapA * 0.999 && this.icapA > 0;
     if (this.state === PsuState.Running && limited && v1 < p.uvpV) {
       this.uvpMs += dtMs;
       if (this.uvpMs >= p.uvpDelayMs) {
@@ -391,6 +407,12 @@ export class SimPsu {
         this.tripOc();
       }
     } else this.uvpMs = 0;
+  }
+
+  /** Output held by its power or current limit rather than regulating on the droop line. */
+  private limited(v1: number, iout: number): boolean {
+    if (this.pcapW <= 0) return true;
+    return v1 * iout >= this.pcapW * 0.999 || iout >= this.icapA * 0.999;
   }
 
   get pulseActive(): boolean {
@@ -488,7 +510,7 @@ export class SimPsu {
 
   /** Continuous output capacity now, W (for step control and reports). */
   continuousCapacityW(): number {
-    return this.state === PsuState.Running || this.state === PsuState.Holdup ? this.ratedW : 0;
+    return this.state === PsuState.Running || this.state === PsuState.Holdup ? this.contW : 0;
   }
 
   get restartDelayRange(): [number, number] {
