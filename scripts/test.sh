@@ -5,8 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the integration tests use, installed through apt when missing and root.
-# (The southbound and MQTT issues add socat, mbpoll and mosquitto here.)
-APT_PACKAGES=()
+# socat + mbpoll: real Modbus master over pty pairs (southbound tests); the MQTT issue adds mosquitto.
+APT_PACKAGES=(socat mbpoll)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -18,6 +18,22 @@ export const ErrorCode = {
   IllegalValue: 'E302_ILLEGAL_DATA_VALUE',
   ReadOnly: 'E303_REGISTER_READ_ONLY',
   UnsupportedCommand: 'E304_UNSUPPORTED_COMMAND',
+  // 4xx: buses and transports
+  ModbusTimeout: 'E401_MODBUS_TIMEOUT',
+  ModbusCrc: 'E402_MODBUS_CRC',
+  ModbusException: 'E403_MODBUS_EXCEPTION',
+  ModbusFrame: 'E404_MODBUS_BAD_FRAME',
+  TransportClosed: 'E405_TRANSPORT_CLOSED',
+  TransportIo: 'E406_TRANSPORT_IO',
+  QueueOverflow: 'E407_QUEUE_OVERFLOW',
+  PmbusPec: 'E411_PMBUS_PEC',
+  PmbusNack: 'E412_PMBUS_NACK',
+  PmbusBadResponse: 'E413_PMBUS_BAD_RESPONSE',
+  // 5xx: devices
+  DeviceDormant: 'E501_DEVICE_DORMANT',
+  CommandOutOfBounds: 'E502_COMMAND_OUT_OF_BOUNDS',
+  ScheduleOverCapacity: 'E503_SCHEDULE_OVER_CAPACITY',
+  UnknownDevice: 'E504_UNKNOWN_DEVICE',
   // 9xx: simulator
   SimInvariant: 'E901_SIM_INVARIANT',
 } as const;
