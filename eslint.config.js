@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // The layering of DESIGN.md §3: the simulator is the other side of the wire and may only
-    // use regmap and clock from src/.
+    // use regmap, protocol (pure framing) and clock from src/.
     files: ['sim/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -36,7 +36,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/src/bus/**', '**/src/devices/**', '**/src/control/**', '**/src/north/**'],
-              message: 'sim/ depends only on src/regmap and src/clock.',
+              message: 'sim/ depends only on src/regmap, src/protocol and src/clock.',
             },
           ],
         },

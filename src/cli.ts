@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isOrv3Error } from './errors.js';
 import { runSimCommand } from './cli/sim-command.js';
 import { runLiveCommand } from './cli/live-command.js';
+import { registerServeCommand } from './cli/serve-command.js';
 
 /** `orv3gw` entry point. Returns the process exit code instead of exiting, for tests. */
 export async function main(argv: string[]): Promise<number> {
@@ -13,15 +14,16 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
 
-  program
+  const sim = program
     .command('sim')
     .description('run a scenario file on the simulated shelf, faster than real time')
-    .requiredOption('-s, --scenario <file>', 'scenario JSON (docs/SCENARIOS.md)')
+    .option('-s, --scenario <file>', 'scenario JSON (docs/SCENARIOS.md)')
     .option('--json', 'print the result object as JSON')
     .option('--trace <file>', 'write a CSV trace of the run')
     .option('--trace-every-ms <ms>', 'trace decimation in simulated ms', '1')
     .option('--shared-dir <dir>', 'folder that $SHARED/ paths resolve against')
     .action(async (o: SimOpts) => {
+      if (!o.scenario) throw new UsageError('sim: --scenario <file> is required');
       const traceStream = o.trace ? createWriteStream(o.trace) : null;
       await runSimCommand({
         scenarioFile: o.scenario,
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
       });
       if (traceStream) await new Promise<void>((r) => traceStream.end(r));
     });
+
+  registerServeCommand(sim);
 
   program
     .command('run')
@@ -75,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
 class UsageError extends Error {}
 
 interface SimOpts {
-  scenario: string;
+  scenario?: string;
   json?: boolean;
   trace?: string;
   traceEveryMs: string;

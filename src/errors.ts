@@ -26,6 +26,8 @@ export const ErrorCode = {
   TransportClosed: 'E405_TRANSPORT_CLOSED',
   TransportIo: 'E406_TRANSPORT_IO',
   QueueOverflow: 'E407_QUEUE_OVERFLOW',
+  /** Arguments that cannot be encoded (unit, address, count, value out of range). */
+  ModbusBadRequest: 'E408_MODBUS_BAD_REQUEST',
   PmbusPec: 'E411_PMBUS_PEC',
   PmbusNack: 'E412_PMBUS_NACK',
   PmbusBadResponse: 'E413_PMBUS_BAD_RESPONSE',
