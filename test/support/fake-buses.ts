@@ -11,17 +11,9 @@ import type {
   Priority,
   RequestOptions,
 } from '../../src/bus/modbus/client.js';
-import { SimulatedSmbusAdapter, SmbusPmbusClient } from '../../src/bus/pmbus/index.js';
 import type { Clock } from '../../src/clock/index.js';
 import { ErrorCode, Orv3Error } from '../../src/errors.js';
-import {
-  decodeRtuRequest,
-  encodeRtuResponse,
-  ModbusExceptionError,
-} from '../../src/protocol/modbus/index.js';
-import { ModbusRtuClient, SimulatedLine } from '../../src/bus/modbus/index.js';
-import type { SlaveEndpoint } from '../../src/bus/modbus/index.js';
-import { execute } from '../../sim/servers/index.js';
+import { ModbusExceptionError } from '../../src/protocol/modbus/index.js';
 import { readPlanTimeUs } from '../../src/devices/line-time.js';
 import { DeviceDirectory, ModbusException } from '../../sim/facade/index.js';
 import type { ModbusFacade } from '../../sim/facade/index.js';
@@ -238,37 +230,4 @@ export function shelf(preset = 'orv3-hpr-33kw', opts: FakeModbusOptions = {}, so
   return { zone, dir, modbus, step: (ms) => dir.advanceTo(zone.tUs + ms * 1000) };
 }
 
-/** A simulated PMBus segment of shelf `s`: the real client over the bus layer's twin. */
-export function simulatedPmbus(
-  dir: DeviceDirectory,
-  s: number,
-  clock: Clock,
-  clockHz = 400_000,
-  /** 7-bit addresses that NACK (fault injection; the set may change while running). */
-  dead: ReadonlySet<number> = new Set(),
-): SmbusPmbusClient {
-  const lookup = (a: number) => (dead.has(a) ? undefined : dir.pmbus(s, a));
-  return new SmbusPmbusClient(new SimulatedSmbusAdapter({ clock, clockHz, lookup }));
-}
-
-/**
- * The real thing: ModbusRtuClient over the bus layer's SimulatedLine, whose endpoint serves the
- * directory's façades through the simulator's server core (exceptions as exception responses,
- * silence for an absent or unpowered device), charging modelled wire time on `clock`.
- */
-export function simulatedRtu(
-  dir: DeviceDirectory,
-  clock: Clock,
-  baudRate: number,
-): { readonly client: ModbusRtuClient; readonly line: SimulatedLine } {
-  const endpoint: SlaveEndpoint = (frame) => {
-    const d = decodeRtuRequest(frame);
-    if (!d.ok) return null;
-    const { unit, request } = d.value;
-    const slave = dir.modbus(unit);
-    if (slave === undefined || !slave.responding) return null;
-    return encodeRtuResponse(unit, execute(slave, request));
-  };
-  const line = new SimulatedLine({ clock, baudRate, endpoint });
-  return { client: new ModbusRtuClient({ clock, line }), line };
-}
+export { simulatedPmbus, simulatedRtu } from '../../src/simlink/index.js';

@@ -132,7 +132,7 @@ export interface LineBudget {
   readonly wireUs: number;
   /** Mandatory t3.5 silences, one per transaction. */
   readonly silenceUs: number;
-  /** Device turnarounds (0 when asked for the line-rate minimum). */
+  /** Device turnarounds (the t3.5 floor when asked for the line-rate minimum). */
   readonly turnaroundUs: number;
   readonly totalUs: number;
   /** Register data bytes carried (2 per register read or written). */
@@ -153,9 +153,9 @@ export function lineBudget(
   }
   const wireUs = wireTimeUs(chars, timing);
   const silenceUs = requests.length * timing.t35Us;
-  // turnaroundUs 0 means "infinitely fast device": the line-rate minimum, no t3.5 floor.
-  const turnUs =
-    requests.length * (turnaroundUs > 0 ? effectiveTurnaroundUs(timing, turnaroundUs) : 0);
+  // turnaroundUs 0 means "infinitely fast device": even that one must leave the t3.5 inter-frame
+  // silence between request and response (frames are separated by ≥ 3.5 characters, §2.5.1.1).
+  const turnUs = requests.length * effectiveTurnaroundUs(timing, turnaroundUs);
   return {
     transactions: requests.length,
     wireUs,
@@ -167,8 +167,9 @@ export function lineBudget(
 }
 
 /**
- * The line-rate minimum of a set of requests: characters plus the mandatory silences, with an
- * infinitely fast device. No schedule on this line can do better.
+ * The line-rate minimum of a set of requests: characters plus the mandatory silences (t3.5
+ * before each request and between request and response), with an infinitely fast device. No
+ * schedule on this line can do better.
  */
 export function lineRateMinimumUs(requests: readonly ModbusRequest[], timing: RtuTiming): number {
   return lineBudget(requests, timing, 0).totalUs;
