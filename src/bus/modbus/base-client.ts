@@ -24,7 +24,7 @@ import type {
 } from './client.js';
 import { newCounters, type MutableCounters } from './counters.js';
 import { RETRYABLE, asOrv3, settle, type Job } from './job.js';
-import { PriorityQueue } from './queue.js';
+import { PriorityQueue } from '../priority-queue.js';
 
 export interface QueuedClientOptions {
   readonly clock: Clock;

@@ -8,8 +8,9 @@
  * QueueOverflow, TransportIo, TransportClosed.
  */
 
-/** Control writes go before telemetry; discovery and re-probing yield to both. */
-export type Priority = 'control' | 'telemetry' | 'background';
+import type { Priority } from '../priority-queue.js';
+
+export type { Priority };
 
 export interface RequestOptions {
   /** Default 'telemetry'. */

@@ -13,7 +13,7 @@ export type {
   LatencyHistogram,
 } from './client.js';
 export { Histogram, LATENCY_BOUNDS_MS } from './counters.js';
-export { PriorityQueue, PRIORITIES } from './queue.js';
+export { PriorityQueue, PRIORITIES } from '../priority-queue.js';
 export {
   QueuedModbusClient,
   type QueuedClientOptions,

@@ -1,79 +1,74 @@
 import { ErrorCode, Orv3Error } from '../../errors.js';
+import { PriorityQueue, type Priority } from '../priority-queue.js';
 
-/**
- * One transaction at a time on a bus, control before telemetry before background, FIFO within a
- * priority. A bus is a shared wire: a second transaction must wait for the STOP of the first, and
- * a fast-lane setpoint must not queue behind a sweep of identity strings.
- */
-export type Priority = 'control' | 'telemetry' | 'background';
-
-const ORDER: readonly Priority[] = ['control', 'telemetry', 'background'];
+export type { Priority };
 
 interface Job {
+  readonly priority: Priority;
+  /** Always ready: SMBus reads are retried inside the transaction, not from the queue. */
+  notBeforeMs: number;
   readonly run: () => Promise<unknown>;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: unknown) => void;
 }
 
+/**
+ * One transaction at a time on an SMBus segment, in the shared bus priority order (see
+ * src/bus/priority-queue.ts): a second transaction must wait for the STOP of the first.
+ */
 export class BusQueue {
-  private readonly lanes: Record<Priority, Job[]> = { control: [], telemetry: [], background: [] };
-  private readonly maxQueued: number;
+  private readonly queue: PriorityQueue<Job>;
   private busy = false;
   private closedWith: Orv3Error | undefined;
 
   constructor(maxQueued = 256) {
-    this.maxQueued = maxQueued;
+    this.queue = new PriorityQueue<Job>(maxQueued);
   }
 
   /** Jobs waiting (not counting the one on the bus). */
   get queued(): number {
-    return ORDER.reduce((n, p) => n + this.lanes[p].length, 0);
+    return this.queue.size;
   }
 
   /**
    * Queues `job` at the tail of its class. When the queue is full the newest job of the lowest
-   * class below `priority` is rejected to make room, so a backlog of telemetry never blocks a
-   * control write; with nothing below it, the new job itself is refused (QueueOverflow).
+   * class below `priority` is rejected to make room; with nothing below it, the new job itself
+   * is refused (QueueOverflow).
    */
   run<T>(priority: Priority, job: () => Promise<T>): Promise<T> {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
-    if (this.queued >= this.maxQueued) {
-      const victim = this.evictBelow(priority);
-      if (victim === undefined) return Promise.reject(this.overflow(priority));
-      victim.job.reject(this.overflow(victim.priority));
-    }
     return new Promise<T>((resolve, reject) => {
-      this.lanes[priority].push({ run: job, resolve: resolve as (v: unknown) => void, reject });
+      const entry: Job = {
+        priority,
+        notBeforeMs: 0,
+        run: job,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      };
+      const refused = this.queue.push(entry);
+      if (refused !== undefined) refused.reject(this.overflow(refused.priority));
       this.pump();
     });
   }
 
   private overflow(priority: Priority): Orv3Error {
-    return new Orv3Error(ErrorCode.QueueOverflow, `SMBus queue full (${this.maxQueued} waiting)`, {
-      priority,
-    });
-  }
-
-  private evictBelow(priority: Priority): { job: Job; priority: Priority } | undefined {
-    for (let i = ORDER.length - 1; i > ORDER.indexOf(priority); i--) {
-      const p = ORDER[i]!;
-      const job = this.lanes[p].pop();
-      if (job !== undefined) return { job, priority: p };
-    }
-    return undefined;
+    return new Orv3Error(
+      ErrorCode.QueueOverflow,
+      `SMBus queue full (${this.queue.maxSize} waiting)`,
+      { priority },
+    );
   }
 
   /** Refuses new jobs and rejects the waiting ones; the one on the bus finishes. */
   close(error: Orv3Error): void {
     this.closedWith = error;
-    for (const p of ORDER) for (const j of this.lanes[p].splice(0)) j.reject(error);
+    for (const j of this.queue.drain()) j.reject(error);
   }
 
   private pump(): void {
     if (this.busy) return;
-    const lane = ORDER.find((p) => this.lanes[p].length > 0);
-    if (lane === undefined) return;
-    const job = this.lanes[lane].shift()!;
+    const job = this.queue.takeReady(Infinity);
+    if (job === undefined) return;
     this.busy = true;
     job
       .run()

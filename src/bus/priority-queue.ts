@@ -1,4 +1,9 @@
-import type { Priority } from './client.js';
+/**
+ * The scheduling policy every bus client shares: control before telemetry before background,
+ * FIFO within a class, bounded with eviction of the lowest class. One wire, one transaction at a
+ * time — a setpoint must not queue behind a sweep of identity strings.
+ */
+export type Priority = 'control' | 'telemetry' | 'background';
 
 export const PRIORITIES: readonly Priority[] = ['control', 'telemetry', 'background'];
 
