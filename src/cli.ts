@@ -4,6 +4,7 @@ import { isOrv3Error } from './errors.js';
 import { runSimCommand } from './cli/sim-command.js';
 import { runLiveCommand } from './cli/live-command.js';
 import { registerServeCommand } from './cli/serve-command.js';
+import { registerFieldCommands } from './cli/field/index.js';
 
 /** `orv3gw` entry point. Returns the process exit code instead of exiting, for tests. */
 export async function main(argv: string[]): Promise<number> {
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerServeCommand(sim);
+  registerFieldCommands(program);
 
   program
     .command('run')

@@ -72,7 +72,11 @@ function badNumber(s: string): never {
 }
 
 /** A positive integer option such as --count. */
-export function parsePositive(s: string | undefined, name: string, max: number): number | undefined {
+export function parsePositive(
+  s: string | undefined,
+  name: string,
+  max: number,
+): number | undefined {
   if (s === undefined) return undefined;
   const n = parseUint(s);
   if (n === undefined || n < 1 || n > max) {

@@ -81,6 +81,16 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--json', 'machine-readable output');
 }
 
+/** The built-in maps of a --family value. */
+export function mapsOfFamily(family: string): readonly ModbusRegisterMap[] {
+  const families = FAMILIES[family];
+  if (families === undefined) {
+    throw new FieldUsageError(`--family must be orv3, hpr or auto, got "${family}"`);
+  }
+  const all = loadBuiltinMaps().modbus;
+  return families.map((f) => all[f]);
+}
+
 export async function openConnection(
   o: ConnectionCliOptions,
   hooks: FieldHooks = {},
@@ -92,17 +102,12 @@ export async function openConnection(
   if (!o.sim && (o.scenario !== undefined || o.sharedDir !== undefined)) {
     throw new FieldUsageError('--scenario and --shared-dir go with --sim');
   }
-  const families = FAMILIES[o.family];
-  if (families === undefined) {
-    throw new FieldUsageError(`--family must be orv3, hpr or auto, got "${o.family}"`);
-  }
+  const maps = mapsOfFamily(o.family);
   const parity = PARITIES.find((p) => p === o.parity);
   if (parity === undefined) throw new FieldUsageError(`--parity must be none, even or odd`);
   if (parity !== 'none' && o.port === undefined) {
     throw new FieldUsageError('--parity goes with --port');
   }
-  const all = loadBuiltinMaps().modbus;
-  const maps = families.map((f) => all[f]);
   const baud = parsePositive(o.baud, '--baud', 4_000_000);
   const timeoutMs = parsePositive(o.timeoutMs, '--timeout-ms', 600_000);
 

@@ -67,7 +67,9 @@ export function jsonValue(def: RegisterDef, v: RegisterValue): Record<string, Js
 /** Left-aligned text columns, numbers right-aligned, two spaces between. */
 export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d.]+$/.test(r[i] ?? '')));
+  const numeric = head.map(
+    (_, i) => rows.length > 0 && rows.every((r) => /^-?[\d.]+$/.test(r[i] ?? '')),
+  );
   const line = (r: readonly string[]): string =>
     r
       .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))

@@ -18,7 +18,7 @@ import {
   registerByName,
   usageExits,
 } from './args.js';
-import { addConnectionOptions, openConnection } from './connection.js';
+import { addConnectionOptions, mapsOfFamily, openConnection } from './connection.js';
 import type { Connection, ConnectionCliOptions, FieldHooks } from './connection.js';
 import { errorText, formatValue, hexWord, jsonValue, table } from './format.js';
 import type { JsonValue } from './format.js';
@@ -108,9 +108,6 @@ async function readRaw(
   count: number,
   input: boolean,
 ): Promise<{ address: number; word: number; name: string | null }[]> {
-  if (start + count > 0x10000) {
-    throw new FieldUsageError(`${start}+${count} runs past register 65535`);
-  }
   const opts = timeoutOpt(conn);
   const words = await conn.run(
     input
@@ -121,7 +118,11 @@ async function readRaw(
   return Array.from(words, (word, i) => {
     const def = input ? undefined : map?.byWord.get(start + i);
     const name =
-      def === undefined ? null : def.begin === start + i ? def.name : `${def.name}+${start + i - def.begin}`;
+      def === undefined
+        ? null
+        : def.begin === start + i
+          ? def.name
+          : `${def.name}+${start + i - def.begin}`;
     return { address: start + i, word, name };
   });
 }
@@ -142,24 +143,34 @@ export function registerReadCommand(program: Command, hooks: FieldHooks): void {
         const unit = parseAddress(dev);
         const count = parsePositive(o.count, '--count', MODBUS_MAX_READ_WORDS) ?? 1;
         const number = reg === 'all' ? undefined : parseRegisterNumber(reg);
+        // Everything the user typed is checked before a connection exists.
+        if (number !== undefined && number + count > 0x10000) {
+          throw new FieldUsageError(`${number}+${count} runs past register 65535`);
+        }
+        if (number === undefined && o.input) {
+          throw new FieldUsageError('--input goes with a register number');
+        }
+        const map = number === undefined ? mapFor(mapsOfFamily(o.family), unit) : undefined;
+        let defs: readonly RegisterDef[] | undefined;
+        if (map !== undefined) {
+          defs = reg === 'all' ? map.registers : slice(map, registerByName(map, reg), count);
+        }
         const conn = await openConnection(o, hooks);
         try {
           let text: string;
           let json: JsonValue;
-          if (number !== undefined) {
-            const rows = await readRaw(conn, unit, number, count, o.input === true);
+          if (map === undefined || defs === undefined) {
+            const rows = await readRaw(conn, unit, number!, count, o.input === true);
             json = { unit, function: o.input ? '0x04' : '0x03', registers: rows };
             text = table(
               ['reg', 'hex', 'dec', 'name'],
               rows.map((r) => [String(r.address), hexWord(r.word), String(r.word), r.name ?? '']),
             );
           } else {
-            if (o.input) throw new FieldUsageError('--input goes with a register number');
-            const map = mapFor(conn.maps, unit);
-            const defs = reg === 'all' ? map.registers : slice(map, registerByName(map, reg), count);
             const readings = await readRegisters(conn, unit, map, defs);
             json = { unit, family: map.family, registers: namedJson(readings) };
-            text = `unit ${unit} (${map.family}, ${map.file})\n` + namedRows(readings, o.raw === true);
+            text =
+              `unit ${unit} (${map.family}, ${map.file})\n` + namedRows(readings, o.raw === true);
             const failed = readings.filter((r) => r.error !== undefined);
             // Nothing read: the bus error alone says it best. Some read: show them, still exit 1.
             if (failed.length === readings.length) throw failed[0]!.cause;

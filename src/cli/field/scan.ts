@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import type { ModbusClient } from '../../bus/index.js';
 import { modbus } from '../../bus/index.js';
 import { createDriver, scanBus } from '../../devices/index.js';
-import type { ScanReport } from '../../devices/index.js';
+import type { Bbu, Psu, ScanOptions, ScanReport } from '../../devices/index.js';
 import { ErrorCode, Orv3Error } from '../../errors.js';
+import { mapForAddress } from '../../regmap/index.js';
 import { parseAddressList, usageExits } from './args.js';
 import { addConnectionOptions, openConnection } from './connection.js';
 import type { Connection, ConnectionCliOptions, FieldHooks } from './connection.js';
-import { errorText, num, table } from './format.js';
+import { errorText, table } from './format.js';
 
 interface ScanCliOptions extends ConnectionCliOptions {
   addresses?: string;
@@ -60,28 +61,35 @@ export function gatewaySilenceAsTimeout(client: ModbusClient): ModbusClient {
 export async function scan(
   conn: Connection,
   addresses?: readonly number[],
-): Promise<{ report: ScanReport; devices: ScannedDevice[] }> {
+  progress?: ScanOptions['onProbe'],
+): Promise<{ report: ScanReport; devices: ScannedDevice[]; drivers: (Psu | Bbu)[] }> {
   const client = gatewaySilenceAsTimeout(conn.client);
   const report = await conn.run(
     scanBus(client, conn.maps, {
       ...(conn.timeoutMs === undefined ? {} : { timeoutMs: conn.timeoutMs }),
       ...(addresses === undefined ? {} : { addresses }),
+      ...(progress === undefined ? {} : { onProbe: progress }),
     }),
   );
   const devices: ScannedDevice[] = [];
+  const drivers: (Psu | Bbu)[] = [];
   for (const d of report.devices) {
     const base = { address: d.address, family: d.family, kind: d.kind };
+    const driver = createDriver(d, conn.client, conn.clock, timeoutOpt(conn));
+    drivers.push(driver);
     try {
-      const t0 = conn.clock.nowMs();
-      await conn.run(
-        conn.client.readHoldingRegisters(d.address, d.map.probeRegister, 1, {
-          retries: 0,
-          ...(conn.timeoutMs === undefined ? {} : { timeoutMs: conn.timeoutMs }),
-        }),
-      );
-      const latencyMs = conn.clock.nowMs() - t0;
-      const driver = createDriver(d, conn.client, conn.clock, timeoutOpt(conn));
+      // Identity first: its first request absorbs the late-response guard the scan's last
+      // silent address left, so the probe below times the device alone.
       const id = await conn.run(driver.identity());
+      const t0 = conn.clock.nowMs();
+      const probed = conn.client
+        .readHoldingRegisters(d.address, d.map.probeRegister, 1, {
+          retries: 0,
+          ...timeoutOpt(conn),
+        })
+        // Stamped on arrival: on --sim, `run` may carry the clock a little further.
+        .then(() => conn.clock.nowMs());
+      const latencyMs = Math.round(((await conn.run(probed)) - t0) * 1000) / 1000;
       devices.push({
         ...base,
         model: id.model,
@@ -101,14 +109,19 @@ export async function scan(
       });
     }
   }
-  return { report, devices };
+  return { report, devices, drivers };
 }
 
 export function timeoutOpt(conn: Connection): { timeoutMs?: number } {
   return conn.timeoutMs === undefined ? {} : { timeoutMs: conn.timeoutMs };
 }
 
-function formatScan(conn: Connection, report: ScanReport, devices: ScannedDevice[]): string {
+function formatScan(
+  conn: Connection,
+  report: ScanReport,
+  devices: ScannedDevice[],
+  outside: readonly number[],
+): string {
   const rows = devices.map((d) => [
     String(d.address),
     d.family,
@@ -116,7 +129,7 @@ function formatScan(conn: Connection, report: ScanReport, devices: ScannedDevice
     d.model ?? '?',
     d.serial ?? '?',
     d.fwRevision ?? '?',
-    d.latencyMs === null ? '?' : num(Number(d.latencyMs.toFixed(2))),
+    d.latencyMs === null ? '?' : d.latencyMs.toFixed(2),
   ]);
   let s = `orv3gw scan: ${conn.label}\n`;
   s += table(['addr', 'family', 'kind', 'model', 'serial', 'fw', 'latency ms'], rows);
@@ -124,9 +137,13 @@ function formatScan(conn: Connection, report: ScanReport, devices: ScannedDevice
   s +=
     `${devices.length} device(s), ${report.anomalies.length} anomal${report.anomalies.length === 1 ? 'y' : 'ies'}, ` +
     `${report.silent} silent of ${report.probed} probed\n`;
-  for (const a of report.anomalies) s += `  anomaly ${a.address} (${a.family}): ${a.code} ${a.message}\n`;
+  for (const a of report.anomalies)
+    s += `  anomaly ${a.address} (${a.family}): ${a.code} ${a.message}\n`;
   if (report.skippedFamilies.length > 0) {
     s += `skipped (map baud rate is not the line's ${conn.client.baudRate}): ${report.skippedFamilies.join(', ')}\n`;
+  }
+  if (outside.length > 0) {
+    s += `in no address range of the selected maps (not probed): ${outside.join(', ')}\n`;
   }
   if (report.unaddressable.length > 0) {
     s += `not addressable over RTU (unit ids end at 247): ${report.unaddressable.join(', ')}\n`;
@@ -145,8 +162,10 @@ export function registerScanCommand(program: Command, hooks: FieldHooks): void {
       usageExits(async (o: ScanCliOptions) => {
         const addresses = o.addresses === undefined ? undefined : parseAddressList(o.addresses);
         const conn = await openConnection(o, hooks);
+        const progress = ttyProgress();
         try {
-          const { report, devices } = await scan(conn, addresses);
+          const { report, devices } = await scan(conn, addresses, progress.onProbe);
+          progress.done();
           process.stdout.write(
             o.json
               ? JSON.stringify(
@@ -162,11 +181,32 @@ export function registerScanCommand(program: Command, hooks: FieldHooks): void {
                   null,
                   2,
                 ) + '\n'
-              : formatScan(conn, report, devices),
+              : formatScan(conn, report, devices, outsideMaps(conn, addresses)),
           );
         } finally {
           await conn.close();
         }
       }),
     );
+}
+
+/** Requested addresses that no selected map serves: scanBus skips them without a word. */
+function outsideMaps(conn: Connection, addresses: readonly number[] | undefined): number[] {
+  return (addresses ?? []).filter((a) => mapForAddress(conn.maps, a) === undefined);
+}
+
+/**
+ * A progress line on a terminal's stderr (a real HPR line scan takes ≈ 11 s, mostly timeouts of
+ * empty addresses); nothing when stderr is not a TTY, so logs and pipes stay clean.
+ */
+export function ttyProgress(): { onProbe?: ScanOptions['onProbe']; done(): void } {
+  if (process.stderr.isTTY !== true) return { done: () => undefined };
+  let found = 0;
+  return {
+    onProbe: (address, outcome) => {
+      if (outcome === 'found') found++;
+      process.stderr.write(`\r\x1b[Kscanning: address ${address}, ${found} found`);
+    },
+    done: () => void process.stderr.write('\r\x1b[K'),
+  };
 }
