@@ -5,8 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the integration tests use, installed through apt when missing and root.
-# socat + mbpoll: real Modbus master over pty pairs (southbound tests); the MQTT issue adds mosquitto.
-APT_PACKAGES=(socat mbpoll)
+# socat + mbpoll: real Modbus master over pty pairs; mosquitto: the MQTT broker of the uplink tests.
+APT_PACKAGES=(socat mbpoll mosquitto)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
