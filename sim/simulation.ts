@@ -18,7 +18,11 @@ export class Simulation {
   readonly grid: GridSource;
   readonly #zone: SimZone;
 
-  constructor(scenario: Scenario) {
+  /**
+   * @param opts.epochOriginMs Unix ms of simulated time 0 (default 2026-01-01, reproducible);
+   *   a live run passes the wall clock so that timestamps leaving the process are real.
+   */
+  constructor(scenario: Scenario, opts: { epochOriginMs?: number } = {}) {
     this.scenario = scenario;
     this.grid = new GridSource(scenario.grid);
     this.#zone = new SimZone({
@@ -30,7 +34,9 @@ export class Simulation {
       seed: scenario.seed,
       initialSocPct: scenario.initial.socPct,
     });
-    this.clock = new VirtualClock();
+    this.clock = new VirtualClock(
+      opts.epochOriginMs === undefined ? {} : { epochOriginMs: opts.epochOriginMs },
+    );
     this.instruments = new Instruments(this.#zone);
     this.devices = new DeviceDirectory(this.#zone, { epochMs: () => this.clock.epochMs() });
   }

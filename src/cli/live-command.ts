@@ -1,19 +1,23 @@
 import { RealClock } from '../clock/index.js';
 import { parseScenario, loadScenarioFile, defaultSharedDir } from '../../sim/scenario/index.js';
-import { Simulation } from '../../sim/simulation.js';
 import { demoScenarioJson } from '../../sim/demo.js';
-import type { Instruments } from '../../sim/instruments.js';
+import { createSimGateway, lockstep } from '../simlink/index.js';
+import type { Gateway } from '../gateway/index.js';
 
 export interface LiveOptions {
   scenarioFile?: string | undefined;
   speed: number;
   durationS?: number | undefined;
   sharedDir?: string | undefined;
+  /** Called once the gateway runs (the north side attaches here). */
+  onGateway?: (gw: Gateway) => Promise<() => Promise<void>>;
 }
 
 /**
- * The simulated shelf in real time (or `speed` times faster) with a live status line. Paced by
- * the RealClock; the physics itself stays on its own simulated time.
+ * The gateway process against the built-in simulated shelf, in real time (or `speed` times
+ * faster): discovery, drivers and both poller lanes over the simulated wires, in lockstep with
+ * the physics on the simulation's clock, paced by the RealClock. The status line is the
+ * gateway's own view (what it read over the buses), not the simulator's.
  */
 export async function runLiveCommand(o: LiveOptions): Promise<void> {
   const sharedDir = o.sharedDir ?? defaultSharedDir();
@@ -21,13 +25,12 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
     ? loadScenarioFile(o.scenarioFile, { sharedDir })
     : parseScenario(demoScenarioJson(), { sharedDir });
   if (!(o.speed > 0)) throw new RangeError('--speed must be > 0');
-  const sim = new Simulation(scenario);
-  const clock = new RealClock();
-  const endS = Math.min(scenario.durationS, o.durationS ?? Infinity);
+  const real = new RealClock();
+  const { sim, gateway } = createSimGateway(scenario, { epochOriginMs: real.epochMs() });
   const tty = process.stdout.isTTY === true;
   process.stdout.write(
-    `orv3gw: simulated shelf "${scenario.name}" (${scenario.description || 'no description'}), ` +
-      `${o.speed}× real time, Ctrl-C to stop\n`,
+    `orv3gw: gateway on the simulated shelf "${scenario.name}" ` +
+      `(${scenario.description || 'no description'}), ${o.speed}× real time, Ctrl-C to stop\n`,
   );
   let stop = false;
   const onSig = (): void => {
@@ -35,39 +38,55 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
   };
   process.once('SIGINT', onSig);
   process.once('SIGTERM', onSig);
-  const start = clock.nowMs();
+
+  // Discovery runs unpaced: ~11 s of bus time on an HPR shelf that nobody needs to watch.
+  let started = false;
+  const starting = gateway.start().then(() => (started = true));
+  while (!started && !stop) await lockstep(sim, 100);
+  await starting;
+  process.stdout.write(
+    `orv3gw: discovered ${gateway.registry.live().length} devices in ` +
+      `${(sim.clock.nowMs() / 1000).toFixed(1)} s of bus time\n`,
+  );
+  const detach = o.onGateway ? await o.onGateway(gateway) : undefined;
+
+  const endS = Math.min(scenario.durationS, o.durationS ?? Infinity);
+  const wall0 = real.nowMs();
+  const sim0 = sim.clock.nowMs();
   let lastPrint = -Infinity;
   while (!stop) {
-    const simTargetS = Math.min(endS, ((clock.nowMs() - start) / 1000) * o.speed);
-    sim.advanceTo(Math.round(simTargetS * 1e6));
-    const now = clock.nowMs();
+    const targetMs = Math.min(endS * 1000, sim0 + (real.nowMs() - wall0) * o.speed);
+    if (targetMs > sim.clock.nowMs()) await lockstep(sim, targetMs - sim.clock.nowMs());
+    const now = real.nowMs();
     if (now - lastPrint >= (tty ? 200 : 1000)) {
-      const line = statusLine(sim.instruments);
+      const line = statusLine(gateway, sim.clock.nowMs() / 1000);
       process.stdout.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
       lastPrint = now;
     }
-    if (simTargetS >= endS) break;
-    await clock.sleep(50);
+    if (sim.clock.nowMs() >= endS * 1000) break;
+    await real.sleep(20);
   }
   process.off('SIGINT', onSig);
   process.off('SIGTERM', onSig);
-  process.stdout.write(
-    `${tty ? '\n' : ''}orv3gw: stopped at t=${sim.instruments.tS.toFixed(1)} s\n`,
-  );
+  const stoppedAtS = sim.clock.nowMs() / 1000;
+  if (detach) await detach();
+  // The lanes finish their in-flight transactions on simulated time.
+  const stopping = gateway.stop();
+  await lockstep(sim, 50);
+  await stopping;
+  process.stdout.write(`${tty ? '\n' : ''}orv3gw: stopped at t=${stoppedAtS.toFixed(1)} s\n`);
 }
 
-function counts(c: Record<string, number>): string {
-  return Object.entries(c)
-    .map(([k, n]) => `${n} ${k}`)
-    .join(', ');
-}
+const f = (v: number | null, d: number, unit: string): string =>
+  v === null ? '—' : `${v.toFixed(d)}${unit}`;
 
-export function statusLine(i: Instruments): string {
+export function statusLine(gw: Gateway, tS: number): string {
+  const s = gw.summary();
   return (
-    `t=${i.tS.toFixed(1).padStart(7)}s  grid ${(i.gridPu * 100).toFixed(0).padStart(3)}% ` +
-    `${(i.gridW / 1000).toFixed(1).padStart(5)} kW  bus ${i.busV.toFixed(2)} V  ` +
-    `load ${(i.loadServedW / 1000).toFixed(1).padStart(5)} kW  PSU [${counts(i.psuStateCounts())}]  ` +
-    `BBU [${counts(i.bbuStateCounts())}] ${(i.bbuDischargeW() / 1000).toFixed(1)} kW  ` +
-    `SoC min ${i.minSocPct().toFixed(1)}%  triggers ${i.nativeTriggers()}`
+    `t=${tS.toFixed(1).padStart(7)}s  AC min ${f(s.minAcInputV, 0, ' V')}  bus ${f(s.busV, 2, ' V')}` +
+    ` (age ${f(s.busAgeMs, 1, ' ms')})  PSU in ${f(s.psuInputW / 1000, 1, ' kW')}` +
+    ` out ${f(s.psuOutputW / 1000, 1, ' kW')}  BBU SoC min ${f(s.minSocPct, 1, ' %')}` +
+    ` discharging ${s.bbusDischarging}  devices ${s.live} live ${s.dormant} dormant` +
+    `  fast lane ${f(s.fastHz, 0, ' Hz')}`
   );
 }

@@ -116,6 +116,14 @@ export class Psu extends ModbusDriver {
     await this.withWriteEnable({ [BIT_SELECT_51V]: volts === 51 });
   }
 
+  /**
+   * Locate: blue LED on (or back to automatic) through LED_Override (bit 0 takes the LEDs over,
+   * bit 5 the blue LED). No write-enable: LED_Override is not a gated setting.
+   */
+  async locate(on: boolean): Promise<void> {
+    await this.writeRegister(this.reg('LED_Override'), on ? (1 << 0) | (1 << 5) : 0);
+  }
+
   /** Clears latched faults (bit 14). */
   async clearFaults(): Promise<void> {
     await this.withWriteEnable({ [BIT_CLEAR_FAULTS]: true });

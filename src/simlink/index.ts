@@ -1,7 +1,9 @@
 /**
  * src/simlink: the gateway side joined to an in-process simulated shelf — real bus clients over
- * the simulated twins, and lockstep driving of virtual time. Used by the CLI's --sim mode, the
- * benches and the tests. It sits above both `src/bus` and `sim/` (like the CLI).
+ * the simulated twins, the whole gateway on a simulated shelf, and lockstep driving of virtual
+ * time. Used by the CLI's --sim mode, the benches and the tests. It sits above both `src/bus`
+ * and `sim/` (like the CLI).
  */
 export { simulatedRtu, simulatedPmbus } from './wires.js';
 export { settle, runFor, lockstep } from './lockstep.js';
+export { createSimGateway, type SimGateway } from './sim-gateway.js';
