@@ -5,6 +5,7 @@ import { runSimCommand } from './cli/sim-command.js';
 import { runLiveCommand } from './cli/live-command.js';
 import { registerServeCommand } from './cli/serve-command.js';
 import { registerFieldCommands } from './cli/field/index.js';
+import { uplinkAttacher } from './cli/mqtt-uplink.js';
 
 /** `orv3gw` entry point. Returns the process exit code instead of exiting, for tests. */
 export async function main(argv: string[]): Promise<number> {
@@ -48,12 +49,32 @@ export async function main(argv: string[]): Promise<number> {
     .option('--speed <x>', 'simulated seconds per wall second', '1')
     .option('--duration <s>', 'stop after this many simulated seconds')
     .option('--shared-dir <dir>', 'folder that $SHARED/ paths resolve against')
+    .option('--mqtt-url <url>', 'Sparkplug B uplink broker (mqtt:// or mqtts://); off without it')
+    .option('--sparkplug-group <id>', 'Sparkplug group id (default: orv3-site)')
+    .option('--sparkplug-node <id>', 'Sparkplug edge node id (default: this host name)')
+    .option('--mqtt-username <user>', 'broker user name (password from ORV3GW_MQTT_PASSWORD)')
+    .option('--primary-host <id>', 'publish only while this Sparkplug primary host is online')
+    .option('--mqtt-store <dir>', 'durable store-and-forward queue directory')
+    .option(
+      '--authorise-commands <list>',
+      'comma-separated NCMD/DCMD the broker side may send (default: none)',
+    )
     .action(async (o: RunOpts) => {
       if (!o.sim)
         throw new UsageError(
           'only --sim is available yet: hardware transports land with the southbound issue',
         );
+      const onGateway = uplinkAttacher({
+        mqttUrl: o.mqttUrl,
+        group: o.sparkplugGroup,
+        node: o.sparkplugNode,
+        username: o.mqttUsername,
+        primaryHost: o.primaryHost,
+        storeDir: o.mqttStore,
+        authorise: o.authoriseCommands,
+      });
       await runLiveCommand({
+        ...(onGateway ? { onGateway } : {}),
         scenarioFile: o.scenario,
         speed: Number(o.speed),
         durationS: o.duration === undefined ? undefined : Number(o.duration),
@@ -90,6 +111,13 @@ interface SimOpts {
 
 interface RunOpts {
   sim?: boolean;
+  mqttUrl?: string;
+  sparkplugGroup?: string;
+  sparkplugNode?: string;
+  mqttUsername?: string;
+  primaryHost?: string;
+  mqttStore?: string;
+  authoriseCommands?: string;
   scenario?: string;
   speed: string;
   duration?: string;

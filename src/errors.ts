@@ -36,6 +36,21 @@ export const ErrorCode = {
   CommandOutOfBounds: 'E502_COMMAND_OUT_OF_BOUNDS',
   ScheduleOverCapacity: 'E503_SCHEDULE_OVER_CAPACITY',
   UnknownDevice: 'E504_UNKNOWN_DEVICE',
+  // 6xx: northbound (Sparkplug B)
+  /** Bytes that are not a well-formed Sparkplug B payload (protobuf or spec rules broken). */
+  SparkplugBadPayload: 'E601_SPARKPLUG_BAD_PAYLOAD',
+  /** A well-formed payload using a feature we do not model (templates, extension values). */
+  SparkplugUnsupported: 'E602_SPARKPLUG_UNSUPPORTED',
+  SparkplugBadTopic: 'E603_SPARKPLUG_BAD_TOPIC',
+  /** Our own payload model cannot be encoded (value outside its datatype, missing name/alias). */
+  SparkplugCannotEncode: 'E604_SPARKPLUG_CANNOT_ENCODE',
+  // 61x: store-and-forward queue of the MQTT uplink (src/north/mqtt/store); 60x left to others
+  /** A disk operation of the queue failed (ENOSPC, EACCES, EIO, …); context.errno, op, path. */
+  StoreIo: 'E611_STORE_IO',
+  /** A torn or corrupt record, segment header or checkpoint was found and cut off or skipped. */
+  StoreCorrupt: 'E612_STORE_CORRUPT',
+  /** Options that cannot work (non-positive caps or intervals, maxBytes < maxRecordBytes, …). */
+  StoreBadOptions: 'E613_STORE_BAD_OPTIONS',
   // 9xx: simulator
   SimInvariant: 'E901_SIM_INVARIANT',
 } as const;
