@@ -55,6 +55,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--mqtt-username <user>', 'broker user name (password from ORV3GW_MQTT_PASSWORD)')
     .option('--primary-host <id>', 'publish only while this Sparkplug primary host is online')
     .option('--mqtt-store <dir>', 'durable store-and-forward queue directory')
+    .option('--mqtt-ca <file>', 'PEM CA bundle that signs the broker (with mqtts://)')
+    .option('--mqtt-cert <file>', 'PEM client certificate for mutual TLS (with --mqtt-key)')
+    .option('--mqtt-key <file>', 'PEM private key of the client certificate')
     .option(
       '--authorise-commands <list>',
       'comma-separated NCMD/DCMD the broker side may send (default: none)',
@@ -72,6 +75,9 @@ export async function main(argv: string[]): Promise<number> {
         primaryHost: o.primaryHost,
         storeDir: o.mqttStore,
         authorise: o.authoriseCommands,
+        caFile: o.mqttCa,
+        certFile: o.mqttCert,
+        keyFile: o.mqttKey,
       });
       await runLiveCommand({
         ...(onGateway ? { onGateway } : {}),
@@ -118,6 +124,9 @@ interface RunOpts {
   primaryHost?: string;
   mqttStore?: string;
   authoriseCommands?: string;
+  mqttCa?: string;
+  mqttCert?: string;
+  mqttKey?: string;
   scenario?: string;
   speed: string;
   duration?: string;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { RealClock } from '../clock/index.js';
 import { Orv3Error, ErrorCode } from '../errors.js';
@@ -20,6 +21,21 @@ export interface UplinkOptions {
   storeDir?: string | undefined;
   authorise?: string | undefined;
   publishPeriodMs?: number | undefined;
+  /** PEM files: broker CA, and our client certificate + key for mutual TLS. */
+  caFile?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+}
+
+function readPem(path: string, flag: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new Orv3Error(
+      ErrorCode.FileUnreadable,
+      `${flag}: cannot read ${path}: ${(e as Error).message}`,
+    );
+  }
 }
 
 /** Sparkplug ids may not contain + # / (spec §4.1); a hostname rarely does, but be sure. */
@@ -47,6 +63,17 @@ export function uplinkAttacher(
         ErrorCode.ConfigInvalid,
         `--authorise-commands: unknown command "${a}" (known: ${COMMAND_NAMES.join(', ')})`,
       );
+  if ((o.certFile === undefined) !== (o.keyFile === undefined))
+    throw new Orv3Error(ErrorCode.ConfigInvalid, '--mqtt-cert and --mqtt-key go together');
+  const tls =
+    o.caFile || o.certFile
+      ? {
+          rejectUnauthorized: true,
+          ...(o.caFile ? { ca: readPem(o.caFile, '--mqtt-ca') } : {}),
+          ...(o.certFile ? { cert: readPem(o.certFile, '--mqtt-cert') } : {}),
+          ...(o.keyFile ? { key: readPem(o.keyFile, '--mqtt-key') } : {}),
+        }
+      : undefined;
   const group = sanitiseId(o.group ?? 'orv3-site');
   const node = sanitiseId(o.node ?? hostname());
   return async (gw) => {
@@ -62,6 +89,7 @@ export function uplinkAttacher(
       ...(o.username ? { username: o.username } : {}),
       ...(process.env.ORV3GW_MQTT_PASSWORD ? { password: process.env.ORV3GW_MQTT_PASSWORD } : {}),
       ...(o.primaryHost ? { primaryHostId: o.primaryHost } : {}),
+      ...(tls ? { tls } : {}),
       ...(store ? { store } : {}),
     };
     const edge = new EdgeNode(config, {

@@ -34,3 +34,14 @@ describe('run --mqtt-* wiring', () => {
     ).toBeTypeOf('function');
   });
 });
+
+describe('run --mqtt-* TLS files', () => {
+  it('needs cert and key together, and names an unreadable file', () => {
+    expect(() =>
+      uplinkAttacher({ mqttUrl: 'mqtts://127.0.0.1:1', certFile: '/nonexistent/cert.pem' }),
+    ).toThrow(/go together/);
+    expect(() =>
+      uplinkAttacher({ mqttUrl: 'mqtts://127.0.0.1:1', caFile: '/nonexistent/ca.pem' }),
+    ).toThrow(/--mqtt-ca: cannot read \/nonexistent\/ca\.pem/);
+  });
+});
