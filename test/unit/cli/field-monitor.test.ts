@@ -6,20 +6,7 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runFieldCli } from '../../../src/cli/field/standalone.js';
 import { REPO } from '../../support/sim.js';
-
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  return { out: () => out, err: () => err };
-}
+import { capture } from '../../support/capture.js';
 
 const run = (...args: string[]) => runFieldCli(['node', 'orv3gw', ...args]);
 const SAG = resolve(REPO, 'sim/scenarios/sag-0.8pu-500ms-at-80pct.json');

@@ -8,20 +8,7 @@ import { runFieldCli } from '../../../src/cli/field/standalone.js';
 import { loadBuiltinMaps } from '../../../src/regmap/index.js';
 import type { Simulation } from '../../../sim/simulation.js';
 import { REPO } from '../../support/sim.js';
-
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  return { out: () => out, err: () => err };
-}
+import { capture } from '../../support/capture.js';
 
 /** Runs a field command; `sim` is the simulated shelf behind --sim once it exists. */
 function runner(): { run: (...args: string[]) => Promise<number>; sim: () => Simulation } {

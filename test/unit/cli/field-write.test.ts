@@ -6,20 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runFieldCli } from '../../../src/cli/field/standalone.js';
 import type { Simulation } from '../../../sim/simulation.js';
-
-function capture(): { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  return { out: () => out, err: () => err };
-}
+import { capture } from '../../support/capture.js';
 
 function runner(): {
   run: (...args: string[]) => Promise<number>;
