@@ -55,6 +55,37 @@ export interface AttemptResult {
 
 export { asOrv3 };
 
+/** What a transport keeps of the one attempt it has on the wire. */
+export interface InFlightAttempt {
+  timer: TimerHandle | undefined;
+  readonly resolve: (r: AttemptResult) => void;
+  readonly reject: (e: Orv3Error) => void;
+}
+
+/**
+ * The one attempt in flight on a line or connection: settled exactly once (a late answer or a
+ * late timer for an attempt that already ended is ignored), its timer cleared.
+ */
+export class InFlight<P extends InFlightAttempt> {
+  current: P | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  finish(p: P, r: AttemptResult): void {
+    if (this.current !== p) return;
+    this.current = undefined;
+    this.clock.clearTimer(p.timer);
+    p.resolve(r);
+  }
+
+  fail(p: P, e: Orv3Error): void {
+    if (this.current !== p) return;
+    this.current = undefined;
+    this.clock.clearTimer(p.timer);
+    p.reject(e);
+  }
+}
+
 export abstract class QueuedModbusClient implements ModbusClient {
   abstract readonly transport: 'rtu' | 'tcp' | 'sim';
   abstract readonly baudRate: number;

@@ -27,6 +27,7 @@ import {
 import type { TimerHandle } from '../../clock/index.js';
 import type { Priority, UnitOptions } from './client.js';
 import {
+  InFlight,
   QueuedModbusClient,
   asOrv3,
   type Attempt,
@@ -76,7 +77,7 @@ export class ModbusRtuClient extends QueuedModbusClient {
   private readonly coarseSilenceMs: number;
   private timing: RtuTiming;
   private decoder: RtuFrameDecoder;
-  private pending: Pending | undefined;
+  private readonly inflight = new InFlight<Pending>(this.clock);
   private pollTimer: TimerHandle | undefined;
   private lastActivityMs = -Infinity;
   private quietUntilMs = -Infinity;
@@ -95,7 +96,7 @@ export class ModbusRtuClient extends QueuedModbusClient {
     this.unsubscribe = [
       this.line.onData((bytes, atUs) => this.onData(bytes, atUs)),
       this.line.onError((e) => {
-        if (this.pending) this.fail(this.pending, e);
+        if (this.inflight.current) this.inflight.fail(this.inflight.current, e);
       }),
       this.line.onClose(() => void this.close()),
     ];
@@ -129,7 +130,8 @@ export class ModbusRtuClient extends QueuedModbusClient {
 
   protected async closeTransport(): Promise<void> {
     this.clock.clearTimer(this.pollTimer);
-    if (this.pending) this.fail(this.pending, new Orv3Error(ErrorCode.TransportClosed, 'closed'));
+    if (this.inflight.current)
+      this.inflight.fail(this.inflight.current, new Orv3Error(ErrorCode.TransportClosed, 'closed'));
     for (const u of this.unsubscribe) u();
     await this.line.close();
   }
@@ -143,19 +145,19 @@ export class ModbusRtuClient extends QueuedModbusClient {
     const startMs = this.clock.nowMs();
     return new Promise<AttemptResult>((resolve, reject) => {
       const p: Pending = { attempt: a, startMs, timer: undefined, resolve, reject };
-      this.pending = p;
+      this.inflight.current = p;
       if (a.unit !== 0) {
         p.timer = this.clock.setTimeout(() => this.timedOut(p), a.timeoutMs);
       }
       this.line.write(adu).then(
         () => {
           this.lastActivityMs = Math.max(this.lastActivityMs, this.clock.nowMs());
-          if (a.unit === 0 && this.pending === p) {
+          if (a.unit === 0 && this.inflight.current === p) {
             this.quietUntilMs = this.clock.nowMs() + this.broadcastDelayMs;
-            this.finish(p, { response: null, latencyMs: this.clock.nowMs() - startMs });
+            this.inflight.finish(p, { response: null, latencyMs: this.clock.nowMs() - startMs });
           }
         },
-        (e: unknown) => this.fail(p, asOrv3(e)),
+        (e: unknown) => this.inflight.fail(p, asOrv3(e)),
       );
     });
   }
@@ -207,14 +209,14 @@ export class ModbusRtuClient extends QueuedModbusClient {
   }
 
   private handle(ev: RtuStreamEvent): void {
-    const p = this.pending;
+    const p = this.inflight.current;
     if (!p || p.attempt.unit === 0) {
       this.lineCounters.unsolicited++;
       return;
     }
     if (ev.type === 'error') {
       // A garbled frame while we wait is almost surely our answer: fail now, a read retries.
-      this.fail(p, ev.error);
+      this.inflight.fail(p, ev.error);
       return;
     }
     const { unit, request } = p.attempt;
@@ -226,7 +228,7 @@ export class ModbusRtuClient extends QueuedModbusClient {
     try {
       response = decodeResponsePdu(ev.frame.pdu);
     } catch (e) {
-      this.fail(p, e instanceof ModbusFrameError ? e : asOrv3(e));
+      this.inflight.fail(p, e instanceof ModbusFrameError ? e : asOrv3(e));
       return;
     }
     if (responseMismatch(request, response) !== undefined) {
@@ -234,14 +236,14 @@ export class ModbusRtuClient extends QueuedModbusClient {
       this.countersOf(unit).badFrames++;
       return;
     }
-    this.finish(p, { response, latencyMs: this.clock.nowMs() - p.startMs });
+    this.inflight.finish(p, { response, latencyMs: this.clock.nowMs() - p.startMs });
   }
 
   private timedOut(p: Pending): void {
-    if (this.pending !== p) return;
+    if (this.inflight.current !== p) return;
     this.quietUntilMs = this.clock.nowMs() + this.guardMs;
     const { unit, request, timeoutMs } = p.attempt;
-    this.fail(
+    this.inflight.fail(
       p,
       new Orv3Error(
         ErrorCode.ModbusTimeout,
@@ -253,19 +255,5 @@ export class ModbusRtuClient extends QueuedModbusClient {
         },
       ),
     );
-  }
-
-  private finish(p: Pending, r: AttemptResult): void {
-    if (this.pending !== p) return;
-    this.pending = undefined;
-    this.clock.clearTimer(p.timer);
-    p.resolve(r);
-  }
-
-  private fail(p: Pending, e: Orv3Error): void {
-    if (this.pending !== p) return;
-    this.pending = undefined;
-    this.clock.clearTimer(p.timer);
-    p.reject(e);
   }
 }

@@ -23,6 +23,7 @@ import {
 import type { TimerHandle } from '../../clock/index.js';
 import type { UnitOptions } from './client.js';
 import {
+  InFlight,
   QueuedModbusClient,
   asOrv3,
   type Attempt,
@@ -70,7 +71,7 @@ export class ModbusTcpClient extends QueuedModbusClient {
   private lastFailureMs = -Infinity;
   private splitter = new MbapStreamSplitter();
   private nextTid = 1;
-  private pending: Pending | undefined;
+  private readonly inflight = new InFlight<Pending>(this.clock);
 
   constructor(opts: TcpClientOptions) {
     super(opts);
@@ -97,7 +98,8 @@ export class ModbusTcpClient extends QueuedModbusClient {
   }
 
   protected async closeTransport(): Promise<void> {
-    if (this.pending) this.fail(this.pending, new Orv3Error(ErrorCode.TransportClosed, 'closed'));
+    if (this.inflight.current)
+      this.inflight.fail(this.inflight.current, new Orv3Error(ErrorCode.TransportClosed, 'closed'));
     const s = this.socket;
     this.socket = undefined;
     s?.destroy();
@@ -111,9 +113,9 @@ export class ModbusTcpClient extends QueuedModbusClient {
     const startMs = this.clock.nowMs();
     return new Promise<AttemptResult>((resolve, reject) => {
       const p: Pending = { attempt: a, transactionId, startMs, timer: undefined, resolve, reject };
-      this.pending = p;
+      this.inflight.current = p;
       p.timer = this.clock.setTimeout(() => {
-        this.fail(
+        this.inflight.fail(
           p,
           new Orv3Error(
             ErrorCode.ModbusTimeout,
@@ -128,7 +130,7 @@ export class ModbusTcpClient extends QueuedModbusClient {
         );
       }, a.timeoutMs);
       socket.write(adu, (err) => {
-        if (err) this.fail(p, io(`write to ${this.host}:${this.port} failed`, err));
+        if (err) this.inflight.fail(p, io(`write to ${this.host}:${this.port} failed`, err));
       });
     });
   }
@@ -188,7 +190,8 @@ export class ModbusTcpClient extends QueuedModbusClient {
     this.socket = undefined;
     this.failures++;
     this.lastFailureMs = this.clock.nowMs();
-    if (this.pending) this.fail(this.pending, io(`${this.host}:${this.port}: ${why}`, undefined));
+    if (this.inflight.current)
+      this.inflight.fail(this.inflight.current, io(`${this.host}:${this.port}: ${why}`, undefined));
   }
 
   private onData(socket: Socket, chunk: Uint8Array): void {
@@ -196,10 +199,10 @@ export class ModbusTcpClient extends QueuedModbusClient {
   }
 
   private handle(socket: Socket, ev: TcpStreamEvent): void {
-    const p = this.pending;
+    const p = this.inflight.current;
     if (ev.type === 'error') {
       // MBAP has no resync marker: a bad header means the stream is lost; start afresh.
-      if (p) this.fail(p, ev.error);
+      if (p) this.inflight.fail(p, ev.error);
       this.dropped(socket, ev.error.message);
       socket.destroy();
       return;
@@ -214,33 +217,19 @@ export class ModbusTcpClient extends QueuedModbusClient {
     try {
       response = decodeResponsePdu(f.pdu);
     } catch (e) {
-      this.fail(p, e instanceof ModbusFrameError ? e : asOrv3(e));
+      this.inflight.fail(p, e instanceof ModbusFrameError ? e : asOrv3(e));
       return;
     }
     const why = responseMismatch(p.attempt.request, response);
     if (why !== undefined) {
       // Same transaction id, wrong content: the server is wrong, not late. Fail the attempt.
-      this.fail(
+      this.inflight.fail(
         p,
         new ModbusFrameError('mismatch', why, { unit: f.unit, transactionId: f.transactionId }),
       );
       return;
     }
-    this.finish(p, { response, latencyMs: this.clock.nowMs() - p.startMs });
-  }
-
-  private finish(p: Pending, r: AttemptResult): void {
-    if (this.pending !== p) return;
-    this.pending = undefined;
-    this.clock.clearTimer(p.timer);
-    p.resolve(r);
-  }
-
-  private fail(p: Pending, e: Orv3Error): void {
-    if (this.pending !== p) return;
-    this.pending = undefined;
-    this.clock.clearTimer(p.timer);
-    p.reject(e);
+    this.inflight.finish(p, { response, latencyMs: this.clock.nowMs() - p.startMs });
   }
 }
 
