@@ -15,6 +15,7 @@ import { loadBuiltinMaps, type BuiltinMaps, type ModbusRegisterMap } from '../re
 import type { DeviceSnapshot, MetricSample, TelemetrySource } from '../north/mqtt/source.js';
 import { bbuMetrics, psuMetrics } from './metrics.js';
 import { GatewayCommands } from './commands.js';
+import { Journal } from '../journal/index.js';
 
 /** PMBus addressing convention of a shelf's modules (the simulator uses the same). */
 export const PMBUS_PSU_BASE_ADDRESS = 0x58;
@@ -57,6 +58,8 @@ export class Gateway {
   readonly registry: DeviceRegistry;
   readonly commands: GatewayCommands;
   readonly telemetry: TelemetrySource;
+  /** Decisions, commands and device events, served north as LogEntries and events. */
+  readonly journal: Journal;
   private readonly opts: GatewayOptions;
   private readonly maps: BuiltinMaps;
   private drivers: Driver[] = [];
@@ -73,6 +76,7 @@ export class Gateway {
     });
     this.startedAtMs = opts.clock.nowMs();
     this.epochOffsetMs = opts.clock.epochMs() - opts.clock.nowMs();
+    this.journal = new Journal(opts.clock);
     this.commands = new GatewayCommands(this, opts.powerCapBoundsW ?? { min: 1000, max: 1e6 });
     this.telemetry = {
       nodeMetrics: () => this.nodeMetrics(),
