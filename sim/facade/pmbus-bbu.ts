@@ -9,7 +9,7 @@ import { FastLane, flagMask, packFlags } from './pmbus-ext.js';
 /**
  * A BBU on the fast lane: our extension's BBU commands, the standard commands the extension
  * requires, and MFR identity — nothing else (registers/pmbus-fastlane-ext.json). Ours:
- * - EXT_BBU_DISCHARGE_W > 0 calls SimBbu.commandDischarge(now, min(W, rated), lease); 0 or an
+ * - EXT_BBU_DISCHARGE_W > 0 calls SimBbu.commandDischarge(now, min(W, rated × overload ratio), lease); 0 or an
  *   EXPIRY_MS of 0 cancels. Native backup takes precedence: when the physics drops the command
  *   for its native trigger the lease ends without COMMAND_EXPIRED (NATIVE_TRIGGER_LATCHED says
  *   why).
@@ -57,14 +57,23 @@ export class BbuPmbusBinding implements PmbusBinding {
     });
   }
 
+  private idCache: ReturnType<typeof identity> | undefined;
+
+  /** Identity strings, built once (get() runs on every fast-lane read). */
+  private get id(): ReturnType<typeof identity> {
+    return (this.idCache ??= identity(this.family, 'bbu', this.bbu.index, this.bbu.ratedW));
+  }
+
   get(cmd: PmbusCommandDef): PmbusEngValue | undefined {
     const b = this.bbu;
-    const id = identity(this.family, 'bbu', b.index, b.ratedW);
+    const id = this.id;
     switch (cmd.name) {
       case 'EXT_READ_BUS_VOLTAGE':
         return this.ctx.zone.busV;
       case 'EXT_READ_BBU_SOC':
         return b.socPct;
+      case 'EXT_READ_BBU_POUT':
+        return b.poutW > 0 ? b.poutW : -b.chargeW;
       case 'EXT_STATUS':
         return this.extStatus();
       case 'MFR_ID':
@@ -109,7 +118,11 @@ export class BbuPmbusBinding implements PmbusBinding {
         this.ext.remember(cmd.name, v);
         if (v > 0) {
           const leaseMs = this.ext.leaseMs(cmd.name);
-          b.commandDischarge(this.ext.nowMs, Math.min(v, b.ratedW), leaseMs);
+          b.commandDischarge(
+            this.ext.nowMs,
+            Math.min(v, b.ratedW * b.p.dischargeLimitRatio),
+            leaseMs,
+          );
           this.ext.startLease(cmd.name);
         } else this.endDischarge();
         return true;

@@ -93,14 +93,22 @@ export class FastLane {
 }
 
 /** Bit of a named flag of a FLAGS command (0 when absent). */
+const masks = new WeakMap<PmbusCommandDef, Map<string, number>>();
+
 export function flagMask(cmd: PmbusCommandDef | undefined, name: string): number {
-  const f = cmd?.flags.find((x) => x.name === name);
-  return f === undefined ? 0 : 1 << f.bit;
+  if (cmd === undefined) return 0;
+  // Command tables are frozen: index their flags once (this runs on every status read).
+  let m = masks.get(cmd);
+  if (m === undefined) {
+    m = new Map(cmd.flags.map((f) => [f.name, 1 << f.bit]));
+    masks.set(cmd, m);
+  }
+  return m.get(name) ?? 0;
 }
 
 /** Packs named bits of a FLAGS command. */
 export function packFlags(cmd: PmbusCommandDef | undefined, bits: Record<string, boolean>): number {
   let raw = 0;
-  for (const [name, on] of Object.entries(bits)) if (on) raw |= flagMask(cmd, name);
+  for (const name in bits) if (bits[name]) raw |= flagMask(cmd, name);
   return raw;
 }

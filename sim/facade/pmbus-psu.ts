@@ -97,9 +97,16 @@ export class PsuPmbusBinding implements PmbusBinding {
     });
   }
 
+  private idCache: ReturnType<typeof identity> | undefined;
+
+  /** Identity strings, built once (get() runs on every fast-lane read). */
+  private get id(): ReturnType<typeof identity> {
+    return (this.idCache ??= identity(this.family, 'psu', this.psu.index, this.psu.ratedW));
+  }
+
   get(cmd: PmbusCommandDef): PmbusEngValue | undefined {
     const p = this.psu;
-    const id = identity(this.family, 'psu', p.index, p.ratedW);
+    const id = this.id;
     switch (cmd.name) {
       case 'OPERATION':
         return (p.commandedOff ? 0x00 : 0x80) | this.margin;

@@ -198,7 +198,8 @@ export class SimBbu {
       this.pcapW = Math.min(this.ratedW * p.dischargeLimitRatio, packW);
     } else if (this.state === BbuState.Forced) {
       this.vregV = p.forcedRegV;
-      this.pcapW = Math.min(this.forcedW, this.ratedW, packW);
+      // The same converter as in native backup: a command may use its short-term overload too.
+      this.pcapW = Math.min(this.forcedW, this.ratedW * p.dischargeLimitRatio, packW);
     } else if (this.state === BbuState.Starting && this.startMs > p.startDelayMs) {
       const f = Math.min(1, (this.startMs - p.startDelayMs) / p.startRampMs);
       this.vregV = p.backupRegV;

@@ -57,26 +57,65 @@ function faultWindow(s: Scenario, sim: Simulation): { start: number | null; ret:
   };
 }
 
-export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
-  const sim = new Simulation(scenario);
-  const inst = sim.instruments;
-  const fw = faultWindow(scenario, sim);
-  const metrics = new MetricsCollector({ faultStartS: fw.start, returnS: fw.ret });
-  const trace = opts.traceSink
-    ? new TraceWriter(inst, opts.traceSink, opts.traceEveryMs ?? 1)
-    : null;
-  const endUs = Math.round(scenario.durationS * 1e6);
-  const wall0 = performance.now();
-  const chunkUs = 1_000_000;
-  for (let t = 0; t < endUs; t += chunkUs) {
-    sim.advanceTo(Math.min(endUs, t + chunkUs), () => {
+/**
+ * One scenario run being measured: the simulation, its metrics and optional trace. Whoever
+ * drives time (the plain runner below, or a gateway-in-the-loop runner) advances through
+ * `advanceTo` so every physics step is measured, then asks for the result.
+ */
+export class ScenarioRun {
+  readonly sim: Simulation;
+  private readonly metrics: MetricsCollector;
+  private readonly trace: TraceWriter | null;
+  private readonly onStep: () => void;
+  private readonly wall0 = performance.now();
+
+  constructor(
+    readonly scenario: Scenario,
+    opts: RunOptions = {},
+    sim: Simulation = new Simulation(scenario),
+  ) {
+    this.sim = sim;
+    const inst = sim.instruments;
+    const fw = faultWindow(scenario, sim);
+    this.metrics = new MetricsCollector({ faultStartS: fw.start, returnS: fw.ret });
+    const trace = opts.traceSink
+      ? new TraceWriter(inst, opts.traceSink, opts.traceEveryMs ?? 1)
+      : null;
+    this.trace = trace;
+    const metrics = this.metrics;
+    this.onStep = () => {
       metrics.update(inst);
       trace?.update();
-    });
-    opts.onProgress?.(inst.tS);
+    };
   }
-  const wallS = (performance.now() - wall0) / 1000;
-  return buildResult(scenario, sim, metrics, wallS);
+
+  get endUs(): number {
+    return Math.round(this.scenario.durationS * 1e6);
+  }
+
+  advanceTo(targetUs: number): void {
+    this.sim.advanceTo(Math.min(targetUs, this.endUs), this.onStep);
+  }
+
+  /** Advances by `us` from now (bus time charged by a lockstep gateway). */
+  advanceBy(us: number): void {
+    this.advanceTo(this.sim.tUs + us);
+  }
+
+  result(gateway: boolean): RunResult {
+    const wallS = (performance.now() - this.wall0) / 1000;
+    return { ...buildResult(this.scenario, this.sim, this.metrics, wallS), gateway };
+  }
+}
+
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
+  const run = new ScenarioRun(scenario, opts);
+  const chunkUs = 1_000_000;
+  for (let t = 0; t < run.endUs; t += chunkUs) {
+    run.advanceTo(t + chunkUs);
+    opts.onProgress?.(run.sim.instruments.tS);
+  }
+  return run.result(false);
 }
 
 function buildResult(s: Scenario, sim: Simulation, m: MetricsCollector, wallS: number): RunResult {

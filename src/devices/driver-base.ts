@@ -98,6 +98,11 @@ export abstract class ModbusDriver {
     return this.endpoint !== undefined;
   }
 
+  /** 7-bit PMBus address of the fast lane, if any. */
+  get pmbusAddress(): number | undefined {
+    return this.endpoint?.address;
+  }
+
   /** The PMBus segment of the fast lane, if any (the poller groups points by it). */
   get pmbusClient(): PmbusClient | undefined {
     return this.endpoint?.client;

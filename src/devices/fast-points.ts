@@ -17,6 +17,7 @@ export const PSU_FAST_POINTS = {
 export const BBU_FAST_POINTS = {
   busV: 'EXT_READ_BUS_VOLTAGE',
   socPct: 'EXT_READ_BBU_SOC',
+  outputW: 'EXT_READ_BBU_POUT',
 } as const;
 
 export type PsuFastPoint = keyof typeof PSU_FAST_POINTS;

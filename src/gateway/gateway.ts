@@ -33,6 +33,16 @@ export interface GatewayOptions {
   readonly fastPeriodMs?: number;
   /** Scan families whose map baud differs from the line's (bench/sim use). */
   readonly anyBaud?: boolean;
+  /**
+   * Modbus addresses of the expected inventory (from the config): discovery probes only these
+   * instead of every address of every family (the background re-probe still runs).
+   */
+  readonly inventory?: readonly number[];
+  /**
+   * Run the poller's fast lane (default true). Off when the control loop owns the PMBus
+   * segments: one master per segment.
+   */
+  readonly fastLane?: boolean;
   /** Bounds of the rack power cap the north side may set, W. */
   readonly powerCapBoundsW?: { readonly min: number; readonly max: number };
 }
@@ -89,9 +99,12 @@ export class Gateway {
 
   /** Discovers the shelf, builds the drivers and starts both lanes. */
   async start(): Promise<void> {
-    await this.registry.scan();
+    await this.registry.scan(
+      this.opts.inventory === undefined ? {} : { addresses: [...this.opts.inventory] },
+    );
     this.drivers = this.registry.live().map((d) => this.driverFor(d));
-    const fastCapable = this.drivers.filter((d) => d.hasFastLane);
+    const fastCapable =
+      this.opts.fastLane === false ? [] : this.drivers.filter((d) => d.hasFastLane);
     this.poller = new Poller({
       clock: this.clock,
       registry: this.registry,
@@ -109,6 +122,12 @@ export class Gateway {
   async stop(): Promise<void> {
     this.registry.stop();
     await this.poller?.stop();
+  }
+
+  /** PMBus segment (shelf) of a discovered unit's fast lane. */
+  shelfOfUnit(unit: number): number | undefined {
+    const d = this.registry.live().find((r) => r.address === unit);
+    return d ? shelfOf(d.map, d.address) : undefined;
   }
 
   private driverFor(d: DeviceRecord): Driver {

@@ -7,3 +7,9 @@
 export { simulatedRtu, simulatedPmbus } from './wires.js';
 export { settle, runFor, lockstep } from './lockstep.js';
 export { createSimGateway, type SimGateway } from './sim-gateway.js';
+export {
+  runScenarioWithGateway,
+  type GatewayRunContext,
+  type GatewayRunOptions,
+  type GatewayRunResult,
+} from './gateway-run.js';

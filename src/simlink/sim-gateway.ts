@@ -1,11 +1,16 @@
 import { Gateway, type GatewayOptions } from '../gateway/index.js';
 import type { Scenario } from '../../sim/scenario/index.js';
 import { Simulation } from '../../sim/simulation.js';
-import { simulatedPmbus, simulatedRtu } from './wires.js';
+import { SmbusPmbusClient, SyncPmbusClient } from '../bus/pmbus/index.js';
+import { simulatedRtu, simulatedSmbusAdapter } from './wires.js';
 
 export interface SimGateway {
   readonly sim: Simulation;
   readonly gateway: Gateway;
+  /** Blocking clients of each shelf's segment, for the control loop (same twin). */
+  readonly syncSegments: readonly SyncPmbusClient[];
+  /** Fault injection on the PMBus segments: 7-bit addresses per shelf that NACK. */
+  readonly deadPmbus: readonly Set<number>[];
 }
 
 /**
@@ -18,6 +23,13 @@ export function createSimGateway(
   opts: {
     epochOriginMs?: number;
     pmbusClockHz?: number;
+    /**
+     * Give the gateway the zone's Modbus units as its configured inventory (discovery probes
+     * only those, as a site config would list them) instead of scanning every address.
+     */
+    inventory?: boolean;
+    /** Fault injection: may alter PMBus response bytes (data, PEC) in place. */
+    corruptPmbus?: (shelf: number, address: number, command: number, rx: Uint8Array) => void;
     gateway?: Partial<Omit<GatewayOptions, 'clock' | 'modbus' | 'pmbus'>>;
   } = {},
 ): SimGateway {
@@ -27,7 +39,19 @@ export function createSimGateway(
   );
   const baud = scenario.zone.family === 'hpr' ? 115200 : 19200;
   const { client: modbus } = simulatedRtu(sim.devices, sim.clock, baud);
-  const pmbusByShelf = new Map<number, ReturnType<typeof simulatedPmbus>>();
+  const hz = opts.pmbusClockHz ?? 1_000_000;
+  const deadPmbus = Array.from({ length: scenario.zone.shelves }, () => new Set<number>());
+  const adapters = deadPmbus.map((dead, shelf) =>
+    simulatedSmbusAdapter(
+      sim.devices,
+      shelf,
+      sim.clock,
+      hz,
+      dead,
+      opts.corruptPmbus ? (a, c, rx) => opts.corruptPmbus!(shelf, a, c, rx) : undefined,
+    ),
+  );
+  const pmbusByShelf = new Map<number, SmbusPmbusClient>();
   const gateway = new Gateway({
     clock: sim.clock,
     modbus,
@@ -35,7 +59,7 @@ export function createSimGateway(
       if (shelf >= scenario.zone.shelves) return undefined;
       let c = pmbusByShelf.get(shelf);
       if (!c) {
-        c = simulatedPmbus(sim.devices, shelf, sim.clock, opts.pmbusClockHz ?? 1_000_000);
+        c = new SmbusPmbusClient(adapters[shelf]!);
         pmbusByShelf.set(shelf, c);
       }
       return c;
@@ -45,7 +69,13 @@ export function createSimGateway(
       min: 1000,
       max: scenario.zone.shelves * scenario.zone.psusPerShelf * scenario.zone.psuRatedW,
     },
+    ...(opts.inventory ? { inventory: sim.devices.list().map((d) => d.modbusAddress) } : {}),
     ...opts.gateway,
   });
-  return { sim, gateway };
+  return {
+    sim,
+    gateway,
+    syncSegments: adapters.map((a) => new SyncPmbusClient(a)),
+    deadPmbus,
+  };
 }

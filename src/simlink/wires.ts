@@ -36,6 +36,23 @@ export function simulatedPmbus(
   clockHz = 400_000,
   dead: ReadonlySet<number> = new Set(),
 ): SmbusPmbusClient {
+  return new SmbusPmbusClient(simulatedSmbusAdapter(dir, shelf, clock, clockHz, dead));
+}
+
+/** The byte-level twin of one shelf's segment (async and blocking transfers). */
+export function simulatedSmbusAdapter(
+  dir: DeviceDirectory,
+  shelf: number,
+  clock: Clock,
+  clockHz = 400_000,
+  dead: ReadonlySet<number> = new Set(),
+  corruptResponse?: (address: number, command: number, response: Uint8Array) => void,
+): SimulatedSmbusAdapter {
   const lookup = (a: number) => (dead.has(a) ? undefined : dir.pmbus(shelf, a));
-  return new SmbusPmbusClient(new SimulatedSmbusAdapter({ clock, clockHz, lookup }));
+  return new SimulatedSmbusAdapter({
+    clock,
+    clockHz,
+    lookup,
+    ...(corruptResponse ? { corruptResponse } : {}),
+  });
 }

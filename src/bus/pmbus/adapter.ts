@@ -30,6 +30,16 @@ export interface SmbusAdapter {
   close(): Promise<void>;
 }
 
+/**
+ * A blocking transaction, for the control loop's own thread: in real time the worker thread
+ * holds the bus for the tick anyway (i2c-dev ioctls are synchronous), and in simulation the
+ * lockstep runner accounts the returned bus time itself. Same errors as `transfer`, thrown.
+ */
+export interface SyncSmbusAdapter {
+  readonly clockHz: number;
+  transferSync(t: SmbusTransfer): SmbusResult;
+}
+
 /** Where the slave stopped acknowledging: its address, the command byte, or a data/PEC byte. */
 export type NackPhase = 'address' | 'command' | 'data';
 

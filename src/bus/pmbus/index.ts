@@ -4,7 +4,8 @@
  * charges modelled bus time on a Clock. See README.md and docs/PMBUS.md.
  */
 export type { PmbusClient, PmbusCounters, PmbusRequestOptions } from './client.js';
-export type { NackPhase, SmbusAdapter, SmbusResult } from './adapter.js';
+export type { NackPhase, SmbusAdapter, SmbusResult, SyncSmbusAdapter } from './adapter.js';
+export { SyncPmbusClient } from './sync-client.js';
 export { busTimeOfError, nackError } from './adapter.js';
 export type { Priority } from './queue.js';
 export { BusQueue } from './queue.js';

@@ -10,7 +10,7 @@ import {
 import type { SmbusTiming, SmbusTransfer, WireShape } from '../../protocol/smbus/index.js';
 import type { PmbusTransaction } from '../../regmap/index.js';
 import { closedError, nackError } from './adapter.js';
-import type { NackPhase, SmbusAdapter, SmbusResult } from './adapter.js';
+import type { NackPhase, SmbusAdapter, SmbusResult, SyncSmbusAdapter } from './adapter.js';
 
 /** A command as the device's table declares it: enough to frame its bytes. */
 export interface PmbusCommandShape {
@@ -73,7 +73,7 @@ function message(e: unknown): string {
  * sequential; the device acts when the transaction starts and the caller sees the result after
  * its wire time (the difference is one transaction, ~0.14 ms at 400 kHz).
  */
-export class SimulatedSmbusAdapter implements SmbusAdapter {
+export class SimulatedSmbusAdapter implements SmbusAdapter, SyncSmbusAdapter {
   readonly kind = 'sim' as const;
   readonly clockHz: number;
   readonly timing: SmbusTiming;
@@ -110,12 +110,26 @@ export class SimulatedSmbusAdapter implements SmbusAdapter {
     await this.tail;
   }
 
+  /**
+   * The same transaction without waiting: the device acts now and the modelled bus time is
+   * returned for the caller to account (the control loop's lockstep runner advances the shelf by
+   * it). Never call it while an async transfer is queued on this adapter.
+   */
+  transferSync(t: SmbusTransfer): SmbusResult {
+    if (this.closed) throw closedError(this.kind);
+    return this.settle(t, this.exchange(t));
+  }
+
   private async run(t: SmbusTransfer): Promise<SmbusResult> {
     const out = this.exchange(t);
+    await this.opts.clock.sleep(transactionTimeUs(out.shape, this.timing) / 1000);
+    return this.settle(t, out);
+  }
+
+  private settle(t: SmbusTransfer, out: Outcome): SmbusResult {
     const us = transactionTimeUs(out.shape, this.timing);
     this.total.transactions++;
     this.total.busTimeUs += us;
-    await this.opts.clock.sleep(us / 1000);
     if ('nack' in out) throw nackError(t, out.nack, us, out.why);
     if ('bad' in out) {
       throw new Orv3Error(

@@ -1,0 +1,184 @@
+import type { ControlConfig } from './config.js';
+import { holdWanted, rideThroughW } from './policies/ride-through.js';
+import { Recovery } from './policies/recovery.js';
+import { TransientAssist } from './policies/transient-assist.js';
+import { psuMaxW, throttleNeeded } from './policies/power-cap.js';
+import { chargeLimitW } from './policies/recharge.js';
+import {
+  enforceCharge,
+  enforceDischarge,
+  zeroInterlockCounters,
+  type InterlockCounters,
+} from './safety/interlocks.js';
+import { Watchdog } from './safety/watchdog.js';
+import type { ZoneView } from './view.js';
+
+export type Mode = 'autonomous' | 'normal' | 'ride' | 'recover';
+
+/** One tick's decision, after the interlocks. Arrays are per BBU in `ZoneView.bbus` order. */
+export interface Decision {
+  readonly mode: Mode;
+  /** Discharge setpoint per BBU, W (0 = native). */
+  readonly dischargeW: Float64Array;
+  /** Charge limit per BBU, W (NaN = leave it native: no lease). */
+  readonly chargeW: Float64Array;
+  /** PSU to send EXT_PSU_RESTART now, or null. */
+  readonly restart: string | null;
+  /** Keep the PSUs' "hold controller on aux" leases renewed. */
+  readonly hold: boolean;
+  /** The cap (or PSU rating) cannot be held with the energy the BBUs may spend. */
+  readonly throttle: boolean;
+  /** What the policies asked of the BBUs in total, and what the interlocks let through, W. */
+  readonly wantedW: number;
+  readonly grantedW: number;
+}
+
+export interface ModeChange {
+  readonly from: Mode;
+  readonly to: Mode;
+  readonly atMs: number;
+  readonly why: string;
+}
+
+/**
+ * Turns a zone view into setpoints: picks the mode (autonomous / normal / ride / recover),
+ * asks the mode's policies for a BBU total and spreads it over the BBUs by rating, then passes
+ * everything through the interlocks. Pure apart from its own small state (mode, the recovery
+ * and assist trajectories, the pre-fault load): feed it views, read decisions.
+ */
+export class Coordinator {
+  mode: Mode = 'autonomous';
+  readonly interlocks: InterlockCounters = zeroInterlockCounters();
+  readonly watchdog = new Watchdog();
+  private readonly recovery = new Recovery();
+  private readonly assist = new TransientAssist();
+  /** Load averaged over ~100 ms while the AC is good: what the recovery must give back. */
+  private preFaultW = 0;
+  /** Load averaged over ~2 s with the AC good: what the backup reserve is sized on. */
+  private sustainedW = NaN;
+  private prevTotalW = 0;
+  private dis: Float64Array;
+  private chg: Float64Array;
+  private prev: Float64Array;
+  private changes: ModeChange[] = [];
+
+  constructor(
+    private readonly cfg: ControlConfig,
+    bbuCount: number,
+  ) {
+    this.dis = new Float64Array(bbuCount);
+    this.chg = new Float64Array(bbuCount).fill(NaN);
+    this.prev = new Float64Array(bbuCount);
+  }
+
+  /** Mode changes since the last call (for the journal). */
+  takeChanges(): ModeChange[] {
+    const c = this.changes;
+    this.changes = [];
+    return c;
+  }
+
+  /** Load the recovery aims to restore (pre-fault), W. */
+  get preFaultLoadW(): number {
+    return this.preFaultW;
+  }
+
+  decide(v: ZoneView): Decision {
+    const cfg = this.cfg;
+    if (this.watchdog.update(v.fresh)) {
+      this.setMode(
+        this.watchdog.autonomous ? 'autonomous' : 'normal',
+        v.nowMs,
+        this.watchdog.autonomous ? 'samples stale: leases left to lapse' : 'samples fresh again',
+      );
+      if (!this.watchdog.autonomous) this.assist.reset(NaN);
+    }
+    let total = 0;
+    let restart: string | null = null;
+    let throttle = false;
+    const pmax = psuMaxW(v, cfg);
+    if (this.watchdog.autonomous) {
+      this.recovery.cancel();
+    } else if (v.acState !== 'normal') {
+      if (this.mode !== 'ride') {
+        this.recovery.cancel();
+        this.setMode('ride', v.nowMs, `AC ${v.acState} (${v.acVac.toFixed(0)} V)`);
+      }
+      total = rideThroughW(v, this.preFaultW, cfg);
+    } else {
+      if (this.mode === 'ride') {
+        this.recovery.begin(v.nowMs, this.prevTotalW);
+        this.setMode('recover', v.nowMs, 'AC back: restart held PSUs, hand back');
+      }
+      if (this.mode === 'recover') {
+        const r = this.recovery.step(v, cfg);
+        restart = r.restart;
+        // Whatever the ramp says, the BBUs cover what the PSUs cannot.
+        total = Math.max(r.bbuW, v.loadW - pmax);
+        if (r.done) {
+          this.assist.reset(Math.max(0, v.loadW - total));
+          this.setMode('normal', v.nowMs, 'load handed back to the PSUs');
+        }
+      } else {
+        total = this.assist.step(v, pmax, cfg);
+        if (Number.isFinite(v.loadW)) {
+          this.preFaultW += (v.loadW - this.preFaultW) * (cfg.tickMs / 100);
+          this.sustainedW = Number.isFinite(this.sustainedW)
+            ? this.sustainedW + (v.loadW - this.sustainedW) * (cfg.tickMs / 2000)
+            : v.loadW;
+        }
+      }
+    }
+    const wanted = total;
+    this.spread(v, total);
+    const recovering = this.mode === 'recover' && this.recovery.withinBudget(v.nowMs, cfg);
+    enforceDischarge(
+      this.dis,
+      this.prev,
+      v,
+      this.watchdog.autonomous,
+      cfg,
+      this.interlocks,
+      recovering,
+      // Never size the reserve below the present load's for long: max of the two.
+      Number.isFinite(this.sustainedW)
+        ? Math.max(this.sustainedW, Math.min(v.loadW, this.preFaultW))
+        : v.loadW,
+    );
+    let granted = 0;
+    for (let i = 0; i < this.dis.length; i++) granted += this.dis[i]!;
+    if (this.mode === 'normal') throttle = v.loadW > pmax && throttleNeeded(wanted, granted);
+    // Charging only when nothing discharges: never both at once in one zone.
+    const charge = this.mode === 'normal' && granted === 0 ? chargeLimitW(v, pmax, cfg) : 0;
+    this.chg.fill(this.watchdog.autonomous ? NaN : charge);
+    enforceCharge(this.chg, v, this.watchdog.autonomous, this.interlocks);
+    this.prev.set(this.dis);
+    this.prevTotalW = granted;
+    return {
+      mode: this.mode,
+      dischargeW: this.dis,
+      chargeW: this.chg,
+      restart,
+      hold: !this.watchdog.autonomous && holdWanted(v),
+      throttle,
+      wantedW: wanted,
+      grantedW: granted,
+    };
+  }
+
+  /** Spreads a total over the healthy BBUs by rating (the interlocks cap each one). */
+  private spread(v: ZoneView, total: number): void {
+    let rated = 0;
+    for (const b of v.bbus) if (b.healthy) rated += b.ratedW;
+    for (let i = 0; i < v.bbus.length; i++) {
+      const b = v.bbus[i]!;
+      this.dis[i] = b.healthy && rated > 0 ? (total * b.ratedW) / rated : 0;
+    }
+  }
+
+  private setMode(to: Mode, atMs: number, why: string): void {
+    if (to === this.mode) return;
+    this.changes.push({ from: this.mode, to, atMs, why });
+    this.mode = to;
+  }
+}

@@ -1,0 +1,326 @@
+import type { Clock } from '../../clock/index.js';
+import type { Journal } from '../../journal/index.js';
+import { controlConfig, type ControlConfig } from '../config.js';
+import { Coordinator, type Decision, type Mode } from '../coordinator.js';
+import {
+  EXT_STATUS_BIT,
+  type ControlDevice,
+  type FastLaneIo,
+  type ReadPoint,
+} from '../io/fast-lane-io.js';
+import type { AcState, BbuView, PsuView, ZoneView } from '../view.js';
+import {
+  SlopeForecaster,
+  ThresholdAcSensor,
+  type AcSensor,
+  type LoadForecaster,
+} from './estimators.js';
+import { SampleStore } from './samples.js';
+import { TickPlan } from './tick-plan.js';
+import { LeaseWriter } from './lease-writer.js';
+
+export interface ControlLoopOptions {
+  readonly clock: Clock;
+  readonly io: FastLaneIo;
+  readonly devices: readonly ControlDevice[];
+  readonly config?: Partial<ControlConfig>;
+  /**
+   * Charges bus time as elapsed time, µs. The simulation's lockstep runner advances the shelf
+   * by it; in real time the bus time has passed by itself (omit).
+   */
+  readonly elapse?: (us: number) => void;
+  /** Full-charge energy of a BBU from the slow lane, Wh (undefined: unknown → no spending). */
+  readonly bbuCapacityWh?: (id: string) => number | undefined;
+  /** The grid power cap the north side set, W (null: none). */
+  readonly powerCapW?: () => number | null;
+  readonly journal?: Journal;
+  readonly forecaster?: LoadForecaster;
+  readonly acSensor?: AcSensor;
+}
+
+export interface ControlStats {
+  ticks: number;
+  /** Ticks whose bus time exceeded the period. */
+  overruns: number;
+  readFailures: number;
+  writes: number;
+  writeFailures: number;
+  restarts: number;
+  maxTickBusUs: number;
+  sumTickBusUs: number;
+}
+
+/** How far ahead the coordinator looks for transient assist, ms (read + decide + write). */
+const LOOKAHEAD_MS = 2;
+
+/**
+ * The 1 kHz control loop: each tick reads its plan of fast-lane points, builds the zone view,
+ * feeds the predictor, lets the coordinator decide and the interlocks check, and writes the
+ * setpoints and lease renewals that changed. It sees the shelf only through `FastLaneIo`.
+ * Runs the same in simulation (driven by the lockstep runner with `elapse`) and in real time
+ * (driven by the worker's scheduler).
+ */
+export class ControlLoop {
+  readonly cfg: ControlConfig;
+  readonly coordinator: Coordinator;
+  readonly stats: ControlStats = {
+    ticks: 0,
+    overruns: 0,
+    readFailures: 0,
+    writes: 0,
+    writeFailures: 0,
+    restarts: 0,
+    maxTickBusUs: 0,
+    sumTickBusUs: 0,
+  };
+  private readonly samples: SampleStore;
+  private readonly plan: TickPlan;
+  private readonly writer: LeaseWriter;
+  private readonly psuIdx: number[];
+  private readonly bbuIdx: number[];
+  private readonly forecaster: LoadForecaster;
+  private readonly ac: AcSensor;
+  private readonly segUs: Float64Array;
+  private readonly ready: Uint8Array;
+  private last: Decision | undefined;
+  private lastView: ZoneView | undefined;
+  private lastThrottle = false;
+
+  constructor(private readonly o: ControlLoopOptions) {
+    this.cfg = controlConfig(o.config);
+    const devs = o.devices;
+    this.psuIdx = devs.flatMap((d, i) => (d.kind === 'psu' ? [i] : []));
+    this.bbuIdx = devs.flatMap((d, i) => (d.kind === 'bbu' ? [i] : []));
+    this.samples = new SampleStore(devs);
+    this.plan = new TickPlan(devs, this.psuIdx, this.bbuIdx);
+    this.writer = new LeaseWriter(o.io, devs, this.cfg, o.clock);
+    this.coordinator = new Coordinator(this.cfg, this.bbuIdx.length);
+    this.forecaster = o.forecaster ?? new SlopeForecaster();
+    const nom = this.cfg.nominalVac;
+    this.ac =
+      o.acSensor ??
+      new ThresholdAcSensor(
+        this.cfg.engageBelowVac,
+        this.cfg.acReturnPu * nom,
+        0.3 * nom,
+        this.cfg.sagConfirmSamples,
+        this.cfg.returnConfirmSamples,
+      );
+    this.segUs = new Float64Array(o.io.segmentCount);
+    this.ready = new Uint8Array(devs.length);
+  }
+
+  get mode(): Mode {
+    return this.coordinator.mode;
+  }
+
+  get acState(): AcState {
+    return this.ac.state;
+  }
+
+  /** The last decision and the view it came from (north side status, tests). */
+  get lastDecision(): Decision | undefined {
+    return this.last;
+  }
+
+  get lastZoneView(): ZoneView | undefined {
+    return this.lastView;
+  }
+
+  /** True while the cap (or PSU rating) cannot be held: the north side's throttle request. */
+  get throttleRequested(): boolean {
+    return this.last?.throttle ?? false;
+  }
+
+  deviceFailures(i: number): number {
+    return this.samples.failures[i]!;
+  }
+
+  /**
+   * Prepares every device: VOUT_MODE, and the lease lengths written and read back — a device
+   * whose lease cannot be verified is never commanded. Safe to call again for one device.
+   */
+  init(): void {
+    for (let i = 0; i < this.o.devices.length; i++) this.prepare(i);
+    this.charge();
+  }
+
+  private prepare(i: number): void {
+    const d = this.o.devices[i]!;
+    try {
+      this.o.io.init(d);
+      this.writer.verifyLeases(d);
+      this.ready[i] = 1;
+    } catch (e) {
+      this.ready[i] = 0;
+      this.samples.fail(i);
+      this.o.journal?.append({
+        severity: 'Warning',
+        origin: 'safety',
+        messageId: 'OpenRackGateway.1.0.DeviceExcluded',
+        message: `${d.id}: not prepared for control (${(e as Error).message}); excluded`,
+        subject: d.id,
+      });
+    }
+  }
+
+  /** One control period. */
+  tick(): Decision {
+    const now = this.o.clock.nowMs();
+    const cfg = this.cfg;
+    const prevMode = this.coordinator.mode;
+    const anyDischarge = this.writer.anyDischarge();
+    this.plan.build(prevMode, anyDischarge || this.nativeSeen());
+    let failures = 0;
+    for (let k = 0; k < this.plan.length; k++) {
+      const i = this.plan.dev[k]!;
+      const point = this.plan.point[k]!;
+      try {
+        const v = this.o.io.read(this.o.devices[i]!, point);
+        const wasOut = this.samples.failRun[i]! >= cfg.excludeAfterFailures || !this.ready[i];
+        this.samples.put(i, point, v, now);
+        if (wasOut) this.prepare(i);
+      } catch {
+        this.samples.fail(i);
+        failures++;
+      }
+    }
+    this.stats.readFailures += failures;
+    const readUs = this.charge();
+    const t = this.o.clock.nowMs();
+    const view = this.view(now, t);
+    this.forecaster.push(now, view.loadW);
+    const d = this.coordinator.decide(view);
+    for (const c of this.coordinator.takeChanges()) {
+      this.o.journal?.append({
+        severity: c.to === 'ride' || c.to === 'autonomous' ? 'Warning' : 'OK',
+        origin: 'control',
+        messageId: `OpenRackGateway.1.0.Mode${c.to[0]!.toUpperCase()}${c.to.slice(1)}`,
+        message: `control mode ${c.from} → ${c.to}: ${c.why}`,
+        args: [c.from, c.to],
+      });
+    }
+    if (d.throttle !== this.lastThrottle) {
+      this.lastThrottle = d.throttle;
+      this.o.journal?.append({
+        severity: d.throttle ? 'Warning' : 'OK',
+        origin: 'control',
+        messageId: d.throttle
+          ? 'OpenRackGateway.1.0.ThrottleRequested'
+          : 'OpenRackGateway.1.0.ThrottleCleared',
+        message: d.throttle
+          ? `load ${view.loadW.toFixed(0)} W cannot be held under the limit with spendable BBU energy: throttle requested`
+          : 'throttle request cleared',
+      });
+    }
+    const w = this.writer.apply(d, this.bbuIdx, this.ready, this.samples, t, () => this.charge());
+    this.stats.writes += w.writes;
+    this.stats.writeFailures += w.failures;
+    if (w.restarted !== null) {
+      this.stats.restarts++;
+      this.o.journal?.append({
+        severity: 'OK',
+        origin: 'command',
+        messageId: 'OpenRackGateway.1.0.PsuRestarted',
+        message: `${w.restarted}: EXT_PSU_RESTART sent (deterministic restart)`,
+        subject: w.restarted,
+      });
+    }
+    const busUs = readUs + w.busUs;
+    this.stats.ticks++;
+    this.stats.sumTickBusUs += busUs;
+    if (busUs > this.stats.maxTickBusUs) this.stats.maxTickBusUs = busUs;
+    if (busUs > cfg.tickMs * 1000) this.stats.overruns++;
+    this.last = d;
+    this.lastView = view;
+    return d;
+  }
+
+  /** Charges the segments' bus time since the last call (the slowest segment), µs. */
+  private charge(): number {
+    this.o.io.takeBusTime(this.segUs);
+    let us = 0;
+    for (let s = 0; s < this.segUs.length; s++) us = Math.max(us, this.segUs[s]!);
+    if (us > 0) this.o.elapse?.(us);
+    return us;
+  }
+
+  private nativeSeen(): boolean {
+    for (const i of this.bbuIdx) {
+      const s = this.samples.last(i, 'extStatus');
+      if (Number.isFinite(s) && (s & EXT_STATUS_BIT.NATIVE_DISCHARGE_ACTIVE) !== 0) return true;
+    }
+    return false;
+  }
+
+  private healthy(i: number): boolean {
+    return this.ready[i] === 1 && this.samples.failRun[i]! < this.cfg.excludeAfterFailures;
+  }
+
+  private view(sampledMs: number, nowMs: number): ZoneView {
+    const s = this.samples;
+    const cfg = this.cfg;
+    const devs = this.o.devices;
+    let vin = NaN;
+    let load = 0;
+    let loadKnown = false;
+    const psus: PsuView[] = [];
+    for (const i of this.psuIdx) {
+      const v = s.fresh(i, 'vin', nowMs, cfg.staleMs);
+      if (!Number.isNaN(v)) vin = Number.isNaN(vin) ? v : Math.min(vin, v);
+      const p = s.fresh(i, 'pout', nowMs, cfg.staleMs);
+      if (!Number.isNaN(p)) {
+        load += p;
+        loadKnown = true;
+      }
+      const st = s.fresh(i, 'extStatus', nowMs, 50);
+      psus.push({
+        id: devs[i]!.id,
+        ratedW: devs[i]!.ratedW,
+        poutW: p,
+        healthy: this.healthy(i),
+        restartPending: Number.isFinite(st) && (st & EXT_STATUS_BIT.RESTART_PENDING) !== 0,
+        onAux: Number.isFinite(st) && (st & EXT_STATUS_BIT.CONTROLLER_ON_AUX) !== 0,
+      });
+    }
+    const bbus: BbuView[] = [];
+    for (let j = 0; j < this.bbuIdx.length; j++) {
+      const i = this.bbuIdx[j]!;
+      const d = devs[i]!;
+      let p = s.fresh(i, 'pout', nowMs, cfg.staleMs);
+      // Not read this tick: what we command is what a forced BBU delivers (power-capped).
+      if (Number.isNaN(p)) p = this.writer.dischargeInForce(j);
+      load += p;
+      const st = s.last(i, 'extStatus');
+      bbus.push({
+        id: d.id,
+        ratedW: d.ratedW,
+        poutW: p,
+        socPct: s.fresh(i, 'soc', nowMs, 10_000),
+        capacityWh: this.o.bbuCapacityWh?.(d.id) ?? 0,
+        healthy: this.healthy(i),
+        nativeActive: Number.isFinite(st) && (st & EXT_STATUS_BIT.NATIVE_DISCHARGE_ACTIVE) !== 0,
+      });
+    }
+    this.ac.push(sampledMs, vin);
+    let busV = NaN;
+    for (let i = 0; i < devs.length && Number.isNaN(busV); i++)
+      busV = s.fresh(i, 'busV', nowMs, cfg.staleMs);
+    const loadW = loadKnown ? load : NaN;
+    const ahead = this.forecaster.forecast(LOOKAHEAD_MS);
+    return {
+      nowMs,
+      acVac: vin,
+      acState: this.ac.state,
+      busV,
+      loadW,
+      loadAheadW: Number.isFinite(ahead) ? ahead : loadW,
+      psus,
+      bbus,
+      capW: this.o.powerCapW?.() ?? null,
+      fresh: loadKnown && !Number.isNaN(vin),
+    };
+  }
+}
+
+export type { ReadPoint };

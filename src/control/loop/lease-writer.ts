@@ -1,0 +1,161 @@
+import type { Clock } from '../../clock/index.js';
+import type { ControlConfig } from '../config.js';
+import type { Decision } from '../coordinator.js';
+import type { ControlDevice, FastLaneIo } from '../io/fast-lane-io.js';
+import type { SampleStore } from './samples.js';
+import { ErrorCode, Orv3Error } from '../../errors.js';
+
+/** Lease renewals (hold, charge limit) written per tick at most: they are never urgent. */
+const RENEWALS_PER_TICK = 2;
+
+export interface WriteOutcome {
+  readonly writes: number;
+  readonly failures: number;
+  readonly busUs: number;
+  readonly restarted: string | null;
+}
+
+/**
+ * Turns decisions into the few writes that matter: a discharge setpoint when it moved by more
+ * than a quantum or its lease is due for renewal, hold and charge-limit leases renewed in turn,
+ * a PSU restart when asked. Every setpoint is leased (lengths written and verified at init), so
+ * stopping writes is itself safe: the device reverts to native when the lease lapses.
+ */
+export class LeaseWriter {
+  /** Discharge setpoint in force per BBU as far as we know, W (NaN: unknown → rewrite). */
+  private readonly dis: Float64Array;
+  private readonly disAt: Float64Array;
+  private readonly chg: Float64Array;
+  private readonly chgAt: Float64Array;
+  private readonly holdAt: Float64Array;
+  private renewTurn = 0;
+
+  constructor(
+    private readonly io: FastLaneIo,
+    private readonly devices: readonly ControlDevice[],
+    private readonly cfg: ControlConfig,
+    private readonly clock: Clock,
+  ) {
+    const nb = devices.filter((d) => d.kind === 'bbu').length;
+    this.dis = new Float64Array(nb);
+    this.disAt = new Float64Array(nb).fill(-Infinity);
+    this.chg = new Float64Array(nb).fill(NaN);
+    this.chgAt = new Float64Array(nb).fill(-Infinity);
+    this.holdAt = new Float64Array(devices.length).fill(-Infinity);
+  }
+
+  /** Writes the lease lengths a device's setpoints run under and reads them back. */
+  verifyLeases(d: ControlDevice): void {
+    if (d.kind === 'bbu') {
+      this.set(d, 'bbuDischargeLeaseMs', this.cfg.dischargeLeaseMs);
+      this.set(d, 'bbuChargeLeaseMs', this.cfg.chargeLeaseMs);
+    } else {
+      this.set(d, 'psuHoldLeaseMs', this.cfg.holdLeaseMs);
+    }
+  }
+
+  private set(
+    d: ControlDevice,
+    point: 'bbuDischargeLeaseMs' | 'bbuChargeLeaseMs' | 'psuHoldLeaseMs',
+    ms: number,
+  ): void {
+    this.io.write(d, point, ms);
+    const back = this.io.readSetpoint(d, point);
+    if (back !== ms) {
+      throw new Orv3Error(
+        ErrorCode.CommandOutOfBounds,
+        `${d.id}: lease ${point} reads back ${back}, wrote ${ms}`,
+        { device: d.id, point, wrote: ms, read: back },
+      );
+    }
+  }
+
+  anyDischarge(): boolean {
+    for (let j = 0; j < this.dis.length; j++) if (this.dis[j]! > 0) return true;
+    return false;
+  }
+
+  /** Setpoint in force on BBU j (0 once its lease has lapsed), W. */
+  dischargeInForce(j: number): number {
+    const w = this.dis[j]!;
+    if (!(w > 0)) return 0;
+    return this.clock.nowMs() - this.disAt[j]! < this.cfg.dischargeLeaseMs ? w : 0;
+  }
+
+  apply(
+    d: Decision,
+    bbuIdx: readonly number[],
+    ready: Uint8Array,
+    samples: SampleStore,
+    nowMs: number,
+    charge: () => number,
+  ): WriteOutcome {
+    let writes = 0;
+    let failures = 0;
+    let busUs = 0;
+    const io = this.io;
+    const write = (i: number, f: () => void): boolean => {
+      writes++;
+      try {
+        f();
+        return true;
+      } catch {
+        failures++;
+        samples.fail(i);
+        return false;
+      } finally {
+        busUs += charge();
+      }
+    };
+    for (let j = 0; j < bbuIdx.length; j++) {
+      const i = bbuIdx[j]!;
+      if (!ready[i]) continue;
+      const dev = this.devices[i]!;
+      const w = Math.round(d.dischargeW[j]!);
+      const cur = this.dis[j]!;
+      const quantum = Math.max(25, dev.ratedW * 0.01);
+      const due =
+        Number.isNaN(cur) ||
+        Math.abs(w - cur) > quantum ||
+        (w === 0 && cur > 0) ||
+        (w > 0 && nowMs - this.disAt[j]! >= this.cfg.dischargeRenewMs);
+      if (!due) continue;
+      if (write(i, () => io.write(dev, 'bbuDischargeW', w))) {
+        this.dis[j] = w;
+        this.disAt[j] = nowMs;
+      } else this.dis[j] = NaN;
+    }
+    let restarted: string | null = null;
+    if (d.restart !== null) {
+      const i = this.devices.findIndex((x) => x.id === d.restart);
+      if (i >= 0 && write(i, () => io.restart(this.devices[i]!))) restarted = d.restart;
+    }
+    // Lease renewals, a couple per tick, in turn over the devices.
+    let renewals = 0;
+    const n = this.devices.length;
+    for (let k = 0; k < n && renewals < RENEWALS_PER_TICK; k++) {
+      const i = (this.renewTurn + k) % n;
+      if (!ready[i]) continue;
+      const dev = this.devices[i]!;
+      if (dev.kind === 'psu') {
+        if (!d.hold || nowMs - this.holdAt[i]! < this.cfg.holdRenewMs) continue;
+        renewals++;
+        if (write(i, () => io.write(dev, 'psuHold', 1))) this.holdAt[i] = nowMs;
+      } else {
+        const j = bbuIdx.indexOf(i);
+        const w = d.chargeW[j]!;
+        if (Number.isNaN(w)) continue;
+        const cw = Math.round(w);
+        const moved = Number.isNaN(this.chg[j]!) || Math.abs(cw - this.chg[j]!) > 100;
+        if (!moved && nowMs - this.chgAt[j]! < this.cfg.chargeRenewMs) continue;
+        renewals++;
+        if (write(i, () => io.write(dev, 'bbuChargeLimitW', cw))) {
+          this.chg[j] = cw;
+          this.chgAt[j] = nowMs;
+        } else this.chg[j] = NaN;
+      }
+      this.renewTurn = i + 1;
+    }
+    return { writes, failures, busUs, restarted };
+  }
+}

@@ -1,0 +1,22 @@
+import type { ControlConfig } from '../config.js';
+import { DISCHARGE_MAP_MAX_W } from '../safety/interlocks.js';
+import { sum, type ZoneView } from '../view.js';
+
+/**
+ * Ride-through: while the AC is out (or sagging into the PSU derating band) the BBUs carry the
+ * whole load, commanded before the bus can reach the 48.5 V native trigger. The commanded
+ * total is the larger of the present and the pre-fault load, with a margin, so that the BBUs
+ * out-supply the load and regulate the bus at their forced-discharge voltage; PSUs whose PFC
+ * is still running simply carry nothing.
+ */
+export function rideThroughW(v: ZoneView, preFaultLoadW: number, cfg: ControlConfig): number {
+  const load = Math.max(Number.isFinite(v.loadW) ? v.loadW : 0, preFaultLoadW);
+  // Ask up to the map bound: each BBU clamps to what it can deliver (its overload included).
+  const most = sum(v.bbus, (b) => (b.healthy ? DISCHARGE_MAP_MAX_W : 0));
+  return Math.min(most, load * cfg.rideMargin);
+}
+
+/** PSUs to arm "hold controller on aux": all healthy ones, always (renewed leases). */
+export function holdWanted(v: ZoneView): boolean {
+  return v.psus.some((p) => p.healthy);
+}

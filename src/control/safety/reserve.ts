@@ -1,0 +1,37 @@
+import type { ControlConfig } from '../config.js';
+import type { BbuView } from '../view.js';
+
+/**
+ * The backup reserve: the BBU energy that must stay in the packs so that, if the grid failed
+ * now, the BBUs could carry the present load for the rated backup time. Energy below it is
+ * for a real outage only.
+ */
+export function reserveWh(loadW: number, cfg: ControlConfig): number {
+  const need = (Math.max(0, loadW) * cfg.backupTimeS) / 3600 / cfg.bbuDischargeEfficiency;
+  return need * (1 + cfg.reserveMarginPct / 100);
+}
+
+/** Energy stored in the healthy BBUs, Wh. */
+export function storedWh(bbus: readonly BbuView[]): number {
+  let e = 0;
+  for (const b of bbus) if (b.healthy) e += (b.capacityWh * Math.max(0, b.socPct)) / 100;
+  return e;
+}
+
+/** Energy above the reserve the policies may spend on anything but an outage, Wh (≥ 0). */
+export function spendableWh(bbus: readonly BbuView[], loadW: number, cfg: ControlConfig): number {
+  return Math.max(0, storedWh(bbus) - reserveWh(loadW, cfg));
+}
+
+/** One BBU's share of the reserve, by capacity: its own SoC floor for non-outage use, %. */
+export function reserveSocPct(
+  b: BbuView,
+  bbus: readonly BbuView[],
+  loadW: number,
+  cfg: ControlConfig,
+): number {
+  let cap = 0;
+  for (const x of bbus) if (x.healthy) cap += x.capacityWh;
+  if (cap <= 0 || b.capacityWh <= 0) return 100;
+  return Math.min(100, (100 * reserveWh(loadW, cfg)) / cap);
+}
