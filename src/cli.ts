@@ -21,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('run a scenario file on the simulated shelf, faster than real time')
     .option('-s, --scenario <file>', 'scenario JSON (docs/SCENARIOS.md)')
     .option('--json', 'print the result object as JSON')
+    .option('--gateway', 'put the gateway in the loop (control over the simulated buses)')
     .option('--trace <file>', 'write a CSV trace of the run')
     .option('--trace-every-ms <ms>', 'trace decimation in simulated ms', '1')
     .option('--shared-dir <dir>', 'folder that $SHARED/ paths resolve against')
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       await runSimCommand({
         scenarioFile: o.scenario,
         json: Boolean(o.json),
+        gateway: Boolean(o.gateway),
         traceSink: traceStream ? (l) => traceStream.write(l + '\n') : undefined,
         traceEveryMs: Number(o.traceEveryMs),
         sharedDir: o.sharedDir,
@@ -110,6 +112,7 @@ class UsageError extends Error {}
 interface SimOpts {
   scenario?: string;
   json?: boolean;
+  gateway?: boolean;
   trace?: string;
   traceEveryMs: string;
   sharedDir?: string;

@@ -51,6 +51,29 @@ export const ErrorCode = {
   StoreCorrupt: 'E612_STORE_CORRUPT',
   /** Options that cannot work (non-positive caps or intervals, maxBytes < maxRecordBytes, …). */
   StoreBadOptions: 'E613_STORE_BAD_OPTIONS',
+  // 85x: control predictor
+  /** Predictor or sag-detector options that cannot work (non-positive rating, bad thresholds). */
+  PredictorBadOptions: 'E851_PREDICTOR_BAD_OPTIONS',
+  // 86x: real-time loop
+  /** Options that cannot work (period, spin, ring sizes, timeouts out of range). */
+  RealtimeBadOptions: 'E861_REALTIME_BAD_OPTIONS',
+  /** The task module did not load, lacks its factory, or the factory threw. */
+  RealtimeBadTask: 'E862_REALTIME_BAD_TASK',
+  /** The loop's worker exited or threw while it should have been running. */
+  RealtimeWorkerDied: 'E863_REALTIME_WORKER_DIED',
+  /** The worker did not report ready (or did not stop) within its timeout. */
+  RealtimeTimeout: 'E864_REALTIME_TIMEOUT',
+  /** The worker is alive but its heartbeat stopped moving (watchdog). */
+  RealtimeStalled: 'E865_REALTIME_STALLED',
+  /** start() on a loop that is not idle. */
+  RealtimeBadState: 'E866_REALTIME_BAD_STATE',
+  // 7xx: Redfish
+  /** A DMTF message registry is missing, unreadable, or lacks a MessageId we use. */
+  RedfishRegistry: 'E701_REDFISH_REGISTRY',
+  /** Service options or the config file's redfish section cannot work. */
+  RedfishConfig: 'E702_REDFISH_CONFIG',
+  /** No TLS certificate could be loaded or generated. */
+  RedfishTls: 'E703_REDFISH_TLS',
   // 9xx: simulator
   SimInvariant: 'E901_SIM_INVARIANT',
 } as const;

@@ -3,6 +3,7 @@ import { parseScenario, loadScenarioFile, defaultSharedDir } from '../../sim/sce
 import { demoScenarioJson } from '../../sim/demo.js';
 import { createSimGateway, lockstep } from '../simlink/index.js';
 import type { Gateway } from '../gateway/index.js';
+import { redfishAttacher, type RedfishCliOptions } from './redfish-options.js';
 
 export interface LiveOptions {
   scenarioFile?: string | undefined;
@@ -11,6 +12,8 @@ export interface LiveOptions {
   sharedDir?: string | undefined;
   /** Called once the gateway runs (the north side attaches here). */
   onGateway?: (gw: Gateway) => Promise<() => Promise<void>>;
+  /** The Redfish service (docs/REDFISH.md); off when undefined. */
+  redfish?: RedfishCliOptions | undefined;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
       `${(sim.clock.nowMs() / 1000).toFixed(1)} s of bus time\n`,
   );
   const detach = o.onGateway ? await o.onGateway(gateway) : undefined;
+  const detachRedfish = o.redfish ? await redfishAttacher(o.redfish)(gateway) : undefined;
 
   const endS = Math.min(scenario.durationS, o.durationS ?? Infinity);
   const wall0 = real.nowMs();
@@ -69,6 +73,7 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
   process.off('SIGINT', onSig);
   process.off('SIGTERM', onSig);
   const stoppedAtS = sim.clock.nowMs() / 1000;
+  if (detachRedfish) await detachRedfish();
   if (detach) await detach();
   // The lanes finish their in-flight transactions on simulated time.
   const stopping = gateway.stop();

@@ -1,9 +1,12 @@
 import { loadScenarioFile, defaultSharedDir } from '../../sim/scenario/index.js';
 import { runScenario, type RunResult } from '../../sim/run/runner.js';
+import { runScenarioWithGateway, type GatewayRunResult } from '../simlink/index.js';
 
 export interface SimCommandOptions {
   scenarioFile: string;
   json: boolean;
+  /** Gateway in the loop (control over the simulated buses); else the conventional shelf. */
+  gateway?: boolean;
   traceSink?: ((line: string) => void) | undefined;
   traceEveryMs: number;
   sharedDir?: string | undefined;
@@ -13,10 +16,10 @@ export interface SimCommandOptions {
 export async function runSimCommand(o: SimCommandOptions): Promise<RunResult> {
   const sharedDir = o.sharedDir ?? defaultSharedDir();
   const scenario = loadScenarioFile(o.scenarioFile, { sharedDir });
-  const result = runScenario(scenario, {
-    traceSink: o.traceSink,
-    traceEveryMs: o.traceEveryMs,
-  });
+  const runOpts = { traceSink: o.traceSink, traceEveryMs: o.traceEveryMs };
+  const result = o.gateway
+    ? await runScenarioWithGateway(scenario, runOpts)
+    : runScenario(scenario, runOpts);
   o.out(o.json ? JSON.stringify(result, null, 2) + '\n' : formatResult(result));
   return result;
 }
@@ -59,6 +62,23 @@ export function formatResult(r: RunResult): string {
     ]);
   }
   rows.push(['criteria passed', r.criteriaPassed ? 'yes' : 'NO']);
+  if ('control' in r) {
+    const c = (r as GatewayRunResult).control;
+    rows.push(
+      [
+        'control ticks',
+        `${c.ticks} (started at ${fmt(c.startedAtS, 3)} s, ${c.overruns} over 1 ms)`,
+      ],
+      ['bus time per tick', `mean ${fmt(c.meanTickBusUs, 0)} µs, max ${fmt(c.maxTickBusUs, 0)} µs`],
+      ['commands written', `${c.writes} (${c.restarts} PSU restarts)`],
+      [
+        'interlock holds',
+        Object.entries(c.interlocks)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      ],
+    );
+  }
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
 }

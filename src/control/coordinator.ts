@@ -31,6 +31,10 @@ export interface Decision {
   /** What the policies asked of the BBUs in total, and what the interlocks let through, W. */
   readonly wantedW: number;
   readonly grantedW: number;
+  /** The interlocks treated this tick as a real outage (AC bad, or recovering within budget). */
+  readonly outage: boolean;
+  /** Load the backup reserve was sized on this tick (sustained, not a spike), W. */
+  readonly reserveLoadW: number;
 }
 
 export interface ModeChange {
@@ -132,6 +136,11 @@ export class Coordinator {
     const wanted = total;
     this.spread(v, total);
     const recovering = this.mode === 'recover' && this.recovery.withinBudget(v.nowMs, cfg);
+    // Never size the reserve below the present load's for long: the larger of the 2 s average
+    // and the present load limited to the 100 ms average (a spike does not count).
+    const reserveLoadW = Number.isFinite(this.sustainedW)
+      ? Math.max(this.sustainedW, Math.min(v.loadW, this.preFaultW))
+      : v.loadW;
     enforceDischarge(
       this.dis,
       this.prev,
@@ -163,6 +172,8 @@ export class Coordinator {
       throttle,
       wantedW: wanted,
       grantedW: granted,
+      outage: v.acState !== 'normal' || recovering,
+      reserveLoadW,
     };
   }
 

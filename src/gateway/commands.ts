@@ -7,6 +7,9 @@ export const SELF_TEST_MIN_SOC_PCT = 95;
 /** Duration of the self-test discharge, s (the ORv3 SoH test is a discharge test). */
 export const SELF_TEST_DURATION_S = 10;
 
+/** Output above which a PSU power cycle from the north side is refused, W. */
+export const PSU_RESET_MAX_LOAD_W = 50;
+
 const refuse = (reason: string): CommandResult => ({ ok: false, reason });
 const ok: CommandResult = { ok: true };
 
@@ -60,6 +63,41 @@ export class GatewayCommands implements CommandSink {
     if (t.status.discharging) return refuse(`${deviceId}: already discharging`);
     try {
       await d.forceDischarge(SELF_TEST_DURATION_S);
+      return ok;
+    } catch (e) {
+      return refuse(`${deviceId}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Bounds a power cap must respect (the north side shows them as AllowableMin/Max). */
+  get powerCapBoundsW(): { readonly min: number; readonly max: number } {
+    return this.capBounds;
+  }
+
+  /** Back to no cap (Redfish Control.ResetToDefaults). */
+  async resetPowerCap(): Promise<CommandResult> {
+    return this.setPowerCapW(null);
+  }
+
+  /**
+   * PSU reset from the north side. `clear-faults` releases a latched fault so the PSU may
+   * restart; `power-cycle` turns the output off for 5 s, refused while the PSU still carries
+   * more than PSU_RESET_MAX_LOAD_W (it would shed that load onto the others).
+   */
+  async psuReset(deviceId: string, kind: 'clear-faults' | 'power-cycle'): Promise<CommandResult> {
+    const d = this.device(deviceId);
+    if (!(d instanceof Psu)) return refuse(`${deviceId}: not a PSU this gateway drives`);
+    try {
+      if (kind === 'clear-faults') await d.clearFaults();
+      else {
+        const t = this.gw.psu(d.unit);
+        if (!t) return refuse(`${deviceId}: no telemetry yet`);
+        if (t.output.powerW > PSU_RESET_MAX_LOAD_W)
+          return refuse(
+            `${deviceId}: carries ${t.output.powerW.toFixed(0)} W; a power cycle would shed it`,
+          );
+        await d.powerCycle({ confirm: true });
+      }
       return ok;
     } catch (e) {
       return refuse(`${deviceId}: ${(e as Error).message}`);

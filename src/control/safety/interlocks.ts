@@ -70,7 +70,8 @@ export function enforceDischarge(
         w = max;
       }
       if (!outage && w > 0) {
-        if (spendable <= 0 || b.socPct <= reserveSocPct(b, v.bbus, reserveLoadW, cfg)) {
+        // Written so that an unknown (NaN) SoC, capacity or load blocks: no proof, no spending.
+        if (!(spendable > 0) || !(b.socPct > reserveSocPct(b, v.bbus, reserveLoadW, cfg))) {
           count.reserve++;
           w = 0;
         } else {

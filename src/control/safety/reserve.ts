@@ -7,14 +7,18 @@ import type { BbuView } from '../view.js';
  * for a real outage only.
  */
 export function reserveWh(loadW: number, cfg: ControlConfig): number {
-  const need = (Math.max(0, loadW) * cfg.backupTimeS) / 3600 / cfg.bbuDischargeEfficiency;
+  // An unknown load needs the whole rated backup: NaN must never shrink the reserve.
+  if (!(loadW >= 0)) return Infinity;
+  const need = (loadW * cfg.backupTimeS) / 3600 / cfg.bbuDischargeEfficiency;
   return need * (1 + cfg.reserveMarginPct / 100);
 }
 
 /** Energy stored in the healthy BBUs, Wh. */
 export function storedWh(bbus: readonly BbuView[]): number {
   let e = 0;
-  for (const b of bbus) if (b.healthy) e += (b.capacityWh * Math.max(0, b.socPct)) / 100;
+  // An unknown SoC or capacity counts as empty (NaN would otherwise poison the sum).
+  for (const b of bbus)
+    if (b.healthy && b.socPct > 0 && b.capacityWh > 0) e += (b.capacityWh * b.socPct) / 100;
   return e;
 }
 
@@ -31,7 +35,7 @@ export function reserveSocPct(
   cfg: ControlConfig,
 ): number {
   let cap = 0;
-  for (const x of bbus) if (x.healthy) cap += x.capacityWh;
+  for (const x of bbus) if (x.healthy && x.capacityWh > 0) cap += x.capacityWh;
   if (cap <= 0 || b.capacityWh <= 0) return 100;
   return Math.min(100, (100 * reserveWh(loadW, cfg)) / cap);
 }
