@@ -44,6 +44,41 @@ export default tseslint.config(
     },
   },
   {
+    // The gateway sees the shelf only through its buses: nothing below src/simlink and src/cli
+    // (the harnesses that join both sides) may import the simulator. Layers look down only.
+    files: ['src/**/*.ts'],
+    ignores: ['src/simlink/**', 'src/cli/**', 'src/cli.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sim/**', '!**/src/simlink/**'],
+              message: 'the gateway reaches the shelf only through its buses (src/simlink joins them).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/control/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sim/**', '**/north/**', '**/gateway/**', '**/cli/**', '**/simlink/**'],
+              message: 'src/control looks down only: regmap, protocol, bus, devices, clock, journal.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Plain JS entry points run on Node; TypeScript files get globals from @types/node.
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {

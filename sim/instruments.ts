@@ -1,3 +1,4 @@
+import { BbuState } from './physics/bbu.js';
 import { BBU_STATE_NAMES } from './physics/bbu.js';
 import { PSU_STATE_NAMES } from './physics/psu.js';
 import type { EnergyBooks, SimZone } from './physics/zone.js';
@@ -23,6 +24,8 @@ export interface BbuReading {
   readonly poutW: number;
   readonly chargeW: number;
   readonly nativeTriggers: number;
+  /** Time until a commanded (forced) discharge lapses by itself, ms; 0 when none is in force. */
+  readonly forcedLeaseRemainingMs: number;
 }
 
 /**
@@ -148,6 +151,8 @@ export class Instruments {
       poutW: b.poutW,
       chargeW: b.chargeW,
       nativeTriggers: b.nativeTriggers,
+      forcedLeaseRemainingMs:
+        b.state === BbuState.Forced ? Math.max(0, b.forcedExpiresMs - this.#z.tMs) : 0,
     };
   }
 

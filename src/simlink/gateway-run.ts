@@ -22,6 +22,10 @@ export interface GatewayRunOptions extends RunOptions {
   readonly onReady?: (ctx: GatewayRunContext) => void;
   /** Called after every control tick (property tests check invariants here). */
   readonly onTick?: (ctx: GatewayRunContext) => void;
+  /** Fault injection: the gateway process dies at this simulated time (no more bus traffic). */
+  readonly killAtS?: number;
+  /** Fault injection: may alter PMBus response bytes (data, PEC) in place. */
+  readonly corruptPmbus?: (shelf: number, address: number, command: number, rx: Uint8Array) => void;
 }
 
 export interface GatewayRunContext {
@@ -57,6 +61,7 @@ export async function runScenarioWithGateway(
 ): Promise<GatewayRunResult> {
   const sg = createSimGateway(scenario, {
     inventory: true,
+    ...(opts.corruptPmbus ? { corruptPmbus: opts.corruptPmbus } : {}),
     gateway: { fastLane: false, ...opts.gateway },
   });
   const run = new ScenarioRun(scenario, opts, sg.sim);
@@ -99,7 +104,16 @@ export async function runScenarioWithGateway(
   const tick = loop.cfg.tickMs;
   let next = clock.nowMs();
   let lastProgress = 0;
+  const killMs = opts.killAtS === undefined ? Infinity : opts.killAtS * 1000;
+  let killed = false;
   while (sim.tUs < run.endUs) {
+    if (!killed && clock.nowMs() >= killMs) {
+      // A dead gateway: no ticks, and its async work never runs again (the event loop is not
+      // yielded until the shelf has run to the end, natively once the leases lapse).
+      killed = true;
+      run.advanceTo(run.endUs);
+      break;
+    }
     // Slow-lane work between ticks; skip the event-loop round trip when no timer is due.
     const due = clock.nextDueMs();
     if (due !== null && due <= next) await until(next);
@@ -114,7 +128,7 @@ export async function runScenarioWithGateway(
     }
   }
   // The slow lane may be mid-transaction: let the clock run (physics has ended) until it stops.
-  await settle(clock, sg.gateway.stop());
+  if (!killed) await settle(clock, sg.gateway.stop());
   const base = run.result(true);
   const s = loop.stats;
   return {
