@@ -68,6 +68,12 @@ export interface PsuParams {
   staggerMaxS: number;
   /** Soft-start: output current limit ramps 0 → rated over this time (ASSUMPTION: 150 ms). */
   softStartMs: number;
+  /**
+   * Time constant of the PSU's input RMS measurement behind READ_VIN, ms (ASSUMPTION: about a
+   * half cycle at 60 Hz, as PSU firmware computes RMS per half cycle). Physics uses the true
+   * envelope; only what the PSU reports lags.
+   */
+  vinMeasureTauMs: number;
   /** Bus voltage that keeps a controller alive on the auxiliary path (ASSUMPTION, DESIGN §5). */
   auxHoldMinBusV: number;
   /** Efficiency at 10/20/50/100 % load (fact: 96.5–97.5 % at 20–100 %; light load ASSUMPTION). */
@@ -201,6 +207,7 @@ export const DEFAULT_PSU: Readonly<PsuParams> = Object.freeze({
   coldBootS: 2.0,
   staggerMaxS: 15.0,
   softStartMs: 150,
+  vinMeasureTauMs: 8.33,
   auxHoldMinBusV: 46.0,
   efficiencyCurve: [0.94, 0.965, 0.975, 0.965],
   standbyW: 12,

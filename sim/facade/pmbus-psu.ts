@@ -120,7 +120,8 @@ export class PsuPmbusBinding implements PmbusBinding {
       case 'STATUS_TEMPERATURE':
         return this.latched.get(cmd.name);
       case 'READ_VIN':
-        return p.vacV;
+        // What the PSU measures (a half-cycle RMS), not the instantaneous envelope.
+        return Number.isNaN(p.vinMeasV) ? p.vacV : p.vinMeasV;
       case 'READ_IIN':
         return psuInputCurrentA(p);
       case 'READ_VOUT':

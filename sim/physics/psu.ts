@@ -71,6 +71,9 @@ export class SimPsu {
   pcapW = 0;
   // Measurements, updated in commit().
   vacV = 0;
+  /** AC input as the PSU measures and reports it (READ_VIN): a lagging RMS, V. */
+  vinMeasV = NaN;
+  private vinSq = NaN;
   freqHz = 0;
   voutV = 0;
   ioutA = 0;
@@ -231,6 +234,10 @@ export class SimPsu {
     const p = this.p;
     this.vacV = vac;
     this.freqHz = hz;
+    // First-order RMS of the input (exact for a step held over dt, so coarse steps stay right).
+    if (Number.isNaN(this.vinSq)) this.vinSq = vac * vac;
+    else this.vinSq += (vac * vac - this.vinSq) * (1 - Math.exp(-dtMs / p.vinMeasureTauMs));
+    this.vinMeasV = Math.sqrt(this.vinSq);
     const running = this.state === PsuState.Running || this.state === PsuState.SoftStart;
     const good = this.acGood(vac, hz, running);
     this.alarms.acUvp = vac < (running ? p.pfcCutoffVac : p.pfcRestartVac);

@@ -20,6 +20,8 @@ const ok: CommandResult = { ok: true };
 export class GatewayCommands implements CommandSink {
   powerCapW: number | null = null;
   readonly hints: WorkloadHint[] = [];
+  /** The control loop's feed-forward listens here (src/gateway/control-link.ts). */
+  readonly hintListeners = new Set<(h: WorkloadHint) => void>();
   private readonly maxHints = 64;
 
   constructor(
@@ -109,6 +111,7 @@ export class GatewayCommands implements CommandSink {
       return refuse('hint: deltaW and leadMs must be finite, leadMs ≥ 0');
     this.hints.push(h);
     if (this.hints.length > this.maxHints) this.hints.shift();
+    for (const l of this.hintListeners) l(h);
     return ok;
   }
 

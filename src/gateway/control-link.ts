@@ -65,5 +65,7 @@ export function createControlLoop(gw: Gateway, o: StartControlOptions): ControlL
       return t.charge.fullChargeAh * cells * (loop?.cfg.bbuNominalCellV ?? 3.6);
     },
   });
+  // Workload hints from the north side (MQTT hint topic, Redfish) feed the predictor forward.
+  gw.commands.hintListeners.add((h) => loop?.hint(h.deltaW, h.leadMs));
   return loop;
 }

@@ -13,3 +13,4 @@ export {
   type GatewayRunOptions,
   type GatewayRunResult,
 } from './gateway-run.js';
+export { LoopDriver, type LoopDriverOptions } from './loop-driver.js';

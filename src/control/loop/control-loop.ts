@@ -164,6 +164,12 @@ export class ControlLoop {
     }
   }
 
+  /** A workload hint ("+30 kW in 50 ms"): feed-forward for the predictor, when it takes one. */
+  hint(deltaW: number, leadMs: number): void {
+    if (!Number.isFinite(deltaW) || !(leadMs >= 0)) return;
+    this.forecaster.hint?.(deltaW, leadMs, this.o.clock.nowMs());
+  }
+
   /** One control period. */
   tick(): Decision {
     const now = this.o.clock.nowMs();
