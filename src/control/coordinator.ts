@@ -1,5 +1,5 @@
 import type { ControlConfig } from './config.js';
-import { holdWanted, rideThroughW } from './policies/ride-through.js';
+import { commandedCanCarry, holdWanted, rideThroughW } from './policies/ride-through.js';
 import { Recovery } from './policies/recovery.js';
 import { TransientAssist } from './policies/transient-assist.js';
 import { psuMaxW, throttleNeeded } from './policies/power-cap.js';
@@ -65,6 +65,8 @@ export class Coordinator {
   private chg: Float64Array;
   private prev: Float64Array;
   private changes: ModeChange[] = [];
+  /** This outage is left to the native rule (see commandedCanCarry). */
+  private leftToNative = false;
 
   constructor(
     private readonly cfg: ControlConfig,
@@ -106,9 +108,19 @@ export class Coordinator {
     } else if (v.acState !== 'normal') {
       if (this.mode !== 'ride') {
         this.recovery.cancel();
+        this.leftToNative = false;
         this.setMode('ride', v.nowMs, `AC ${v.acState} (${v.acVac.toFixed(0)} V)`);
       }
-      total = rideThroughW(v, this.preFaultW, cfg);
+      if (commandedCanCarry(v, this.preFaultW)) total = rideThroughW(v, this.preFaultW, cfg);
+      else if (!this.leftToNative) {
+        this.leftToNative = true;
+        this.changes.push({
+          from: 'ride',
+          to: 'ride',
+          atMs: v.nowMs,
+          why: 'the BBUs we can command cannot carry the load: left to the native 48.5 V rule',
+        });
+      }
     } else {
       if (this.mode === 'ride') {
         this.recovery.begin(v.nowMs, this.prevTotalW);

@@ -16,6 +16,17 @@ export function rideThroughW(v: ZoneView, preFaultLoadW: number, cfg: ControlCon
   return Math.min(most, load * cfg.rideMargin);
 }
 
+/**
+ * Whether the BBUs the gateway can command (healthy, at their rating — their overload is not
+ * ours to count on) can carry the load. If not, commanding them would only hold the bus above
+ * the native trigger while the PSUs' hold-up lasts and then let it fall with the BBUs the
+ * gateway cannot reach still idle: the shelf's native rule (every BBU, 48.5 V) does better.
+ */
+export function commandedCanCarry(v: ZoneView, preFaultLoadW: number): boolean {
+  const load = Math.max(Number.isFinite(v.loadW) ? v.loadW : 0, preFaultLoadW);
+  return sum(v.bbus, (b) => (b.healthy ? b.ratedW : 0)) >= load;
+}
+
 /** PSUs to arm "hold controller on aux": all healthy ones, always (renewed leases). */
 export function holdWanted(v: ZoneView): boolean {
   return v.psus.some((p) => p.healthy);
