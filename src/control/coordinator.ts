@@ -67,6 +67,8 @@ export class Coordinator {
   private changes: ModeChange[] = [];
   /** This outage is left to the native rule (see commandedCanCarry). */
   private leftToNative = false;
+  /** Healthy BBUs when the carry check last ran in this outage (-1: not yet). */
+  private rideHealthy = -1;
 
   constructor(
     private readonly cfg: ControlConfig,
@@ -109,18 +111,25 @@ export class Coordinator {
       if (this.mode !== 'ride') {
         this.recovery.cancel();
         this.leftToNative = false;
+        this.rideHealthy = -1;
         this.setMode('ride', v.nowMs, `AC ${v.acState} (${v.acVac.toFixed(0)} V)`);
       }
-      if (commandedCanCarry(v, this.preFaultW)) total = rideThroughW(v, this.preFaultW, cfg);
-      else if (!this.leftToNative) {
-        this.leftToNative = true;
-        this.changes.push({
-          from: 'ride',
-          to: 'ride',
-          atMs: v.nowMs,
-          why: 'the BBUs we can command cannot carry the load: left to the native 48.5 V rule',
-        });
+      // Decided at the outage's start; revisited only when a BBU drops out during it.
+      let healthy = 0;
+      for (const b of v.bbus) if (b.healthy) healthy++;
+      if (!this.leftToNative && (this.rideHealthy < 0 || healthy < this.rideHealthy)) {
+        this.rideHealthy = healthy;
+        if (!commandedCanCarry(v, this.preFaultW)) {
+          this.leftToNative = true;
+          this.changes.push({
+            from: 'ride',
+            to: 'ride',
+            atMs: v.nowMs,
+            why: 'the BBUs we can command cannot carry the load: left to the native 48.5 V rule',
+          });
+        }
       }
+      if (!this.leftToNative) total = rideThroughW(v, this.preFaultW, cfg);
     } else {
       if (this.mode === 'ride') {
         this.recovery.begin(v.nowMs, this.prevTotalW);

@@ -15,12 +15,8 @@ export {
   type WritePoint,
 } from './io/fast-lane-io.js';
 export { ControlLoop, type ControlLoopOptions, type ControlStats } from './loop/control-loop.js';
-export {
-  SlopeForecaster,
-  ThresholdAcSensor,
-  type AcSensor,
-  type LoadForecaster,
-} from './loop/estimators.js';
+export type { AcSensor, LoadForecaster } from './loop/estimators.js';
+export { LoadPredictor, SagDetector } from './predictor/index.js';
 export {
   CHARGE_MAP_MAX_W,
   DISCHARGE_MAP_MAX_W,

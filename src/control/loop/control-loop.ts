@@ -9,12 +9,8 @@ import {
   type ReadPoint,
 } from '../io/fast-lane-io.js';
 import type { AcState, BbuView, PsuView, ZoneView } from '../view.js';
-import {
-  SlopeForecaster,
-  ThresholdAcSensor,
-  type AcSensor,
-  type LoadForecaster,
-} from './estimators.js';
+import type { AcSensor, LoadForecaster } from './estimators.js';
+import { LoadPredictor, SagDetector } from '../predictor/index.js';
 import { SampleStore } from './samples.js';
 import { TickPlan } from './tick-plan.js';
 import { LeaseWriter } from './lease-writer.js';
@@ -49,6 +45,9 @@ export interface ControlStats {
   maxTickBusUs: number;
   sumTickBusUs: number;
 }
+
+/** PSU PFC input cut-off (DESIGN §5 fact: ~180 V): below it the AC counts as lost. */
+const PFC_CUTOFF_VAC = 180;
 
 /** How far ahead the coordinator looks for transient assist, ms (read + decide + write). */
 const LOOKAHEAD_MS = 2;
@@ -95,17 +94,21 @@ export class ControlLoop {
     this.plan = new TickPlan(devs, this.psuIdx, this.bbuIdx);
     this.writer = new LeaseWriter(o.io, devs, this.cfg, o.clock);
     this.coordinator = new Coordinator(this.cfg, this.bbuIdx.length);
-    this.forecaster = o.forecaster ?? new SlopeForecaster();
+    let installed = 0;
+    for (const d of devs) if (d.kind === 'psu') installed += d.ratedW;
+    this.forecaster =
+      o.forecaster ?? new LoadPredictor({ ratedW: installed > 0 ? installed : 33000 });
     const nom = this.cfg.nominalVac;
+    // Engage below the derating band's edge; back at 0.9 p.u.; lost below the PFC cut-off.
     this.ac =
       o.acSensor ??
-      new ThresholdAcSensor(
-        this.cfg.engageBelowVac,
-        this.cfg.acReturnPu * nom,
-        0.3 * nom,
-        this.cfg.sagConfirmSamples,
-        this.cfg.returnConfirmSamples,
-      );
+      new SagDetector({
+        nominalVac: nom,
+        sagPu: this.cfg.engageBelowVac / nom,
+        returnPu: Math.max(this.cfg.acReturnPu, this.cfg.engageBelowVac / nom),
+        lossVac: Math.min(PFC_CUTOFF_VAC, 0.99 * this.cfg.engageBelowVac),
+        confirmSamples: this.cfg.sagConfirmSamples,
+      });
     this.segUs = new Float64Array(o.io.segmentCount);
     this.ready = new Uint8Array(devs.length);
   }

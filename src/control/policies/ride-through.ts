@@ -23,9 +23,14 @@ export function rideThroughW(v: ZoneView, preFaultLoadW: number, cfg: ControlCon
  * gateway cannot reach still idle: the shelf's native rule (every BBU, 48.5 V) does better.
  */
 export function commandedCanCarry(v: ZoneView, preFaultLoadW: number): boolean {
-  const load = Math.max(Number.isFinite(v.loadW) ? v.loadW : 0, preFaultLoadW);
-  return sum(v.bbus, (b) => (b.healthy ? b.ratedW : 0)) >= load;
+  // The pre-fault average: the estimate at the edge double-counts (PSU samples not yet stale
+  // plus BBUs already delivering). 2 % is the measurement accuracy of the readings we sum.
+  const load = preFaultLoadW > 0 ? preFaultLoadW : Number.isFinite(v.loadW) ? v.loadW : Infinity;
+  return sum(v.bbus, (b) => (b.healthy ? b.ratedW : 0)) * (1 + CARRY_TOLERANCE) >= load;
 }
+
+/** Measurement tolerance of the carry check (PMBus readings are ±1–2 % accurate). */
+export const CARRY_TOLERANCE = 0.02;
 
 /** PSUs to arm "hold controller on aux": all healthy ones, always (renewed leases). */
 export function holdWanted(v: ZoneView): boolean {
