@@ -1,0 +1,87 @@
+/**
+ * A real-time task (src/control/realtime) that runs the real control loop against a simulated
+ * shelf inside the worker thread: the shelf's physics is caught up to the worker's clock at the
+ * start of each tick, then `ControlLoop.tick()` reads, decides and writes over the simulated
+ * PMBus segments exactly as it would over i2c-dev (framing, PEC, codecs — only the wire time is
+ * not paid in real time). bench:loop uses it to measure the loop's own jitter and sample-to-
+ * command latency with the real control code; it is a harness, so it lives in simlink.
+ *
+ * Options (JSON): { scenario?: object (DESIGN §6; default the demo shelf), sharedDir?: string }.
+ * Telemetry record: tick, sampleAtMs, commandAtMs, busV, loadW, dischargeW, mode code, physicsMs.
+ */
+import { SyncPmbusClient } from '../bus/pmbus/index.js';
+import { ControlLoop, FAMILY_FACTS, FastLaneIo, type ControlDevice } from '../control/index.js';
+import type { JsonValue, RealtimeTask, TaskContext } from '../control/realtime/index.js';
+import { demoScenarioJson } from '../../sim/demo.js';
+import { parseScenario } from '../../sim/scenario/index.js';
+import { Simulation } from '../../sim/simulation.js';
+import { simulatedSmbusAdapter } from './wires.js';
+
+const MODE_CODE = { autonomous: 0, normal: 1, ride: 2, recover: 3 } as const;
+
+export function createTask(options: JsonValue, ctx: TaskContext): RealtimeTask {
+  const o =
+    options !== null && typeof options === 'object' && !Array.isArray(options) ? options : {};
+  const rec = o as Record<string, JsonValue>;
+  const sharedDir = typeof rec['sharedDir'] === 'string' ? rec['sharedDir'] : undefined;
+  const doc =
+    rec['scenario'] !== undefined && rec['scenario'] !== null && typeof rec['scenario'] === 'object'
+      ? (rec['scenario'] as Record<string, unknown>)
+      : demoScenarioJson();
+  const scenario = parseScenario(doc, sharedDir === undefined ? {} : { sharedDir });
+  const sim = new Simulation(scenario);
+  const segments = Array.from(
+    { length: scenario.zone.shelves },
+    (_, shelf) =>
+      new SyncPmbusClient(simulatedSmbusAdapter(sim.devices, shelf, sim.clock, 1_000_000)),
+  );
+  // The site inventory (what a deployment's config lists): the zone's modules and slots.
+  const devices: ControlDevice[] = sim.devices.list().map((d) => ({
+    id: `${d.kind}-${d.modbusAddress}`,
+    kind: d.kind,
+    unit: d.modbusAddress,
+    segment: d.shelf,
+    address: d.pmbusAddress,
+    ratedW: FAMILY_FACTS[d.family]?.ratedW ?? 0,
+  }));
+  let capW: number | null = null;
+  const loop = new ControlLoop({
+    clock: ctx.clock,
+    io: new FastLaneIo(segments),
+    devices,
+    config: { nominalVac: scenario.grid.nominalVac, tickMs: ctx.periodMs },
+    bbuCapacityWh: () => scenario.zone.bbuEnergyWh,
+    powerCapW: () => capW,
+  });
+  loop.init();
+  const t0 = ctx.clock.nowMs();
+  const record = new Float64Array(ctx.telemetryWidth);
+  let ticks = 0;
+  return {
+    command(cmd): void {
+      if (cmd.kind === 'setPowerCap') capW = Number.isFinite(cmd.watts) ? cmd.watts : null;
+      else loop.hint(cmd.deltaW, cmd.leadMs);
+    },
+    tick(nowMs: number): void {
+      // The other side of the wire: the shelf lives on while the loop sleeps.
+      const endUs = Math.round((nowMs - t0) * 1000);
+      if (endUs > sim.tUs) sim.advanceTo(endUs);
+      const sampleAt = ctx.clock.nowMs();
+      const d = loop.tick();
+      const commandAt = ctx.clock.nowMs();
+      ctx.recordLatency(sampleAt, commandAt);
+      const v = loop.lastZoneView;
+      let dis = 0;
+      for (let i = 0; i < d.dischargeW.length; i++) dis += d.dischargeW[i]!;
+      record[0] = ++ticks;
+      record[1] = sampleAt;
+      record[2] = commandAt;
+      record[3] = v?.busV ?? NaN;
+      record[4] = v?.loadW ?? NaN;
+      record[5] = dis;
+      record[6] = MODE_CODE[d.mode];
+      record[7] = sampleAt - nowMs;
+      ctx.publish(record);
+    },
+  };
+}
