@@ -6,7 +6,9 @@
  * not paid in real time). bench:loop uses it to measure the loop's own jitter and sample-to-
  * command latency with the real control code; it is a harness, so it lives in simlink.
  *
- * Options (JSON): { scenario?: object (DESIGN §6; default the demo shelf), sharedDir?: string }.
+ * Options (JSON): { scenario?: object (DESIGN §6; default the demo shelf), sharedDir?: string,
+ * payWireTime?: boolean (default true: each transaction's modelled bus time is slept, as the
+ * blocking i2c-dev ioctl would hold the thread) }.
  * Telemetry record: tick, sampleAtMs, commandAtMs, busV, loadW, dischargeW, mode code, physicsMs.
  */
 import { SyncPmbusClient } from '../bus/pmbus/index.js';
@@ -45,12 +47,16 @@ export function createTask(options: JsonValue, ctx: TaskContext): RealtimeTask {
     ratedW: FAMILY_FACTS[d.family]?.ratedW ?? 0,
   }));
   let capW: number | null = null;
+  const pay = rec['payWireTime'] !== false;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const loop = new ControlLoop({
     clock: ctx.clock,
     io: new FastLaneIo(segments),
     devices,
     config: { nominalVac: scenario.grid.nominalVac, tickMs: ctx.periodMs },
     bbuCapacityWh: () => scenario.zone.bbuEnergyWh,
+    // Real time passes by itself; on hardware the ioctl blocks for the wire time: do the same.
+    ...(pay ? { elapse: (us: number) => void Atomics.wait(sleeper, 0, 0, us / 1000) } : {}),
     powerCapW: () => capW,
   });
   loop.init();

@@ -7,8 +7,11 @@
  * latency, overruns and the HTTP rate achieved, with the targets (under HTTP load: jitter p99 ≤
  * 0.5 ms, aim 0.2 ms; max ≤ 2 ms). docs/CONTROL-REALTIME.md explains the figures.
  *
- * The tick body is the synthetic bench task (SMBus framing with PEC, no real I/O; a fixed numeric
- * workload for the control step). Every run stops by itself; the child is killed on every exit.
+ * The tick body is the real control loop (src/control ControlLoop) over a simulated HPR shelf in
+ * the worker (src/simlink/realtime-shelf-task.ts): real framing, PEC, predictor, coordinator and
+ * interlocks, with each tick's modelled PMBus wire time slept as a blocking i2c-dev ioctl would
+ * (Atomics.wait); `--task=synthetic` selects the synthetic stand-in instead. Every run stops by
+ * itself; the child is killed on every exit.
  *
  *   tsx test/bench/loop.ts [--seconds=20] [--warmup=2] [--scenarios=alone,http] [--spin=0.3]
  *                          [--period=1] [--rate=500] [--connections=8] [--work=4] [--nice=N]
@@ -28,11 +31,8 @@ import { startHeapChurn, startHttpLoad } from './loop-http.js';
 import type { LoadgenMessage, LoadgenReport, LoadgenStart } from './loop-loadgen.js';
 import { formatTable, summarizeRun, TARGETS, type LoopRun, type Scenario } from './loop-report.js';
 
-/**
- * The tick body measured. To bench the real control step, point this (or --task) at a task module
- * whose createTask builds it (src/control/realtime/task.ts has the contract).
- */
-const BENCH_TASK_URL: string | URL = SYNTHETIC_TASK_URL;
+/** The tick body measured: the real control loop on a simulated shelf (see above). */
+const REAL_TASK_URL: URL = new URL('../../src/simlink/realtime-shelf-task.ts', import.meta.url);
 
 const USAGE = `usage: tsx test/bench/loop.ts [options]
   --seconds=20            measured window per run, s
@@ -43,7 +43,8 @@ const USAGE = `usage: tsx test/bench/loop.ts [options]
   --rate=500              HTTP requests/s from the load generator
   --connections=8         keep-alive connections of the load generator
   --work=4                synthetic control step size (workRepeats)
-  --task=URL              tick body module (absolute path or URL; default the synthetic task)
+  --task=URL              tick body module: absolute path or URL, or "synthetic"
+                          (default: the real control loop on a simulated shelf)
   --nice=N                nice value of the loop's worker thread only (negative needs root)
   --fifo=P                put the worker thread in SCHED_FIFO at priority P (chrt; Linux, root)
   --json                  print JSON instead of the table`;
@@ -99,7 +100,7 @@ function options() {
     rate: num('rate', parsed.rate, 500, 1),
     connections: Math.round(num('connections', parsed.connections, 8, 1)),
     work: Math.round(num('work', parsed.work, 4)),
-    task: parsed.task ?? BENCH_TASK_URL,
+    task: parsed.task === 'synthetic' ? SYNTHETIC_TASK_URL : (parsed.task ?? REAL_TASK_URL),
     nice: parsed.nice === undefined ? undefined : Number(parsed.nice),
     fifo: parsed.fifo === undefined ? null : Math.round(num('fifo', parsed.fifo, 0, 1)),
     json: parsed.json === true,
