@@ -80,10 +80,17 @@ export class VirtualClock implements Clock {
         head.dueMs += head.periodMs;
         this.push(head);
       }
+      this.fired++;
       head.fn();
     }
     this.t = targetMs;
   }
+
+  /**
+   * Timers fired since construction. A lockstep driver compares it across a synchronous advance:
+   * when it moved, promise work the timers released must run before time moves again.
+   */
+  fired = 0;
 
   /**
    * Lets promise continuations queued by timer callbacks run (awaits resolved sleeps) while

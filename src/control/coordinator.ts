@@ -60,6 +60,8 @@ export class Coordinator {
   private preFaultW = 0;
   /** Load averaged over ~2 s with the AC good: what the backup reserve is sized on. */
   private sustainedW = NaN;
+  /** Load averaged over ~1 s: bounds how long a real load rise can go unreserved. */
+  private secondW = NaN;
   private prevTotalW = 0;
   private dis: Float64Array;
   private chg: Float64Array;
@@ -151,6 +153,9 @@ export class Coordinator {
           this.sustainedW = Number.isFinite(this.sustainedW)
             ? this.sustainedW + (v.loadW - this.sustainedW) * (cfg.tickMs / 2000)
             : v.loadW;
+          this.secondW = Number.isFinite(this.secondW)
+            ? this.secondW + (v.loadW - this.secondW) * (cfg.tickMs / 1000)
+            : v.loadW;
         }
       }
     }
@@ -158,9 +163,10 @@ export class Coordinator {
     this.spread(v, total);
     const recovering = this.mode === 'recover' && this.recovery.withinBudget(v.nowMs, cfg);
     // Never size the reserve below the present load's for long: the larger of the 2 s average
-    // and the present load limited to the 100 ms average (a spike does not count).
+    // and the present load limited to its 1 s average. A transient of ~100 ms (a GPU power
+    // excursion the assist exists for) moves it little; a real rise within about a second.
     const reserveLoadW = Number.isFinite(this.sustainedW)
-      ? Math.max(this.sustainedW, Math.min(v.loadW, this.preFaultW))
+      ? Math.max(this.sustainedW, Math.min(v.loadW, this.secondW))
       : v.loadW;
     enforceDischarge(
       this.dis,

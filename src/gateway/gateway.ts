@@ -1,4 +1,5 @@
 import type { ModbusClient, PmbusClient } from '../bus/index.js';
+import { ErrorCode, isOrv3Error } from '../errors.js';
 import type { Clock } from '../clock/index.js';
 import {
   addressSlot,
@@ -16,6 +17,9 @@ import type { DeviceSnapshot, MetricSample, TelemetrySource } from '../north/mqt
 import { bbuMetrics, psuMetrics } from './metrics.js';
 import { GatewayCommands } from './commands.js';
 import { Journal } from '../journal/index.js';
+
+/** Slow-lane (full telemetry) period unless configured, ms. */
+export const DEFAULT_SLOW_PERIOD_MS = 1000;
 
 /** PMBus addressing convention of a shelf's modules (the simulator uses the same). */
 export const PMBUS_PSU_BASE_ADDRESS = 0x58;
@@ -105,16 +109,40 @@ export class Gateway {
     this.drivers = this.registry.live().map((d) => this.driverFor(d));
     const fastCapable =
       this.opts.fastLane === false ? [] : this.drivers.filter((d) => d.hasFastLane);
-    this.poller = new Poller({
-      clock: this.clock,
-      registry: this.registry,
-      slow: { devices: this.drivers, periodMs: this.opts.slowPeriodMs ?? 1000 },
-      ...(fastCapable.length > 0
-        ? {
-            fast: { points: defaultFastPoints(fastCapable), periodMs: this.opts.fastPeriodMs ?? 1 },
-          }
-        : {}),
-    });
+    const build = (slowPeriodMs: number): Poller =>
+      new Poller({
+        clock: this.clock,
+        registry: this.registry,
+        slow: { devices: this.drivers, periodMs: slowPeriodMs },
+        ...(fastCapable.length > 0
+          ? {
+              fast: {
+                points: defaultFastPoints(fastCapable),
+                periodMs: this.opts.fastPeriodMs ?? 1,
+              },
+            }
+          : {}),
+      });
+    try {
+      this.poller = build(this.opts.slowPeriodMs ?? DEFAULT_SLOW_PERIOD_MS);
+    } catch (e) {
+      // A configured period is the operator's: refuse. The default stretches to what the line
+      // can carry (a 4-shelf rack at 115 200 baud needs ~1.75 s for a full sweep), and says so.
+      const slow = isOrv3Error(e, ErrorCode.ScheduleOverCapacity)
+        ? (e.context['over'] as { lane: string; minPeriodMs: number }[]).find(
+            (l) => l.lane === 'slow',
+          )
+        : undefined;
+      if (this.opts.slowPeriodMs !== undefined || slow === undefined) throw e;
+      const period = Math.ceil(slow.minPeriodMs / 50) * 50;
+      this.poller = build(period);
+      this.journal.append({
+        severity: 'Warning',
+        origin: 'gateway',
+        messageId: 'OpenRackGateway.1.0.SlowLaneStretched',
+        message: `slow lane period stretched from ${DEFAULT_SLOW_PERIOD_MS} ms to ${period} ms: a full sweep of ${this.drivers.length} devices needs ${slow.minPeriodMs.toFixed(0)} ms of line time`,
+      });
+    }
     this.poller.start();
     this.registry.start();
   }

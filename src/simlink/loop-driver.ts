@@ -24,6 +24,7 @@ export interface LoopDriverOptions {
 export class LoopDriver {
   loop: ControlLoop | undefined;
   private nextTickMs = 0;
+  private firedSeen = -1;
   private readonly adv: (us: number) => void;
 
   constructor(
@@ -43,6 +44,7 @@ export class LoopDriver {
     const sim = this.sg.sim;
     for (;;) {
       await flush();
+      this.firedSeen = clock.fired;
       const due = clock.nextDueMs();
       if (due !== null && due <= clock.nowMs()) {
         clock.advanceTo(clock.nowMs());
@@ -99,11 +101,14 @@ export class LoopDriver {
     }
     const tick = loop.cfg.tickMs;
     while (this.nextTickMs <= tMs) {
-      // Slow-lane work between ticks; skip the event-loop round trip when no timer is due.
+      // Slow-lane work between ticks. The event-loop round trip is skipped only when no timer
+      // is due before the tick and none fired since the last one (a fired timer may have
+      // released promise work — the poller's next request — that must run first).
       const due = clock.nextDueMs();
       const before = sim.tUs;
-      if (due !== null && due <= this.nextTickMs) await this.until(this.nextTickMs);
-      else this.adv(Math.round(this.nextTickMs * 1000));
+      if (clock.fired !== this.firedSeen || (due !== null && due <= this.nextTickMs)) {
+        await this.until(this.nextTickMs);
+      } else this.adv(Math.round(this.nextTickMs * 1000));
       if (sim.tUs === before && clock.nowMs() < this.nextTickMs) return;
       loop.tick();
       this.o.onTick?.();
