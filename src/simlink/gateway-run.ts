@@ -57,16 +57,17 @@ export async function runScenarioWithGateway(
     gateway: { fastLane: false, ...opts.gateway },
   });
   const run = new ScenarioRun(scenario, opts, sg.sim);
-  let ctx: GatewayRunContext | undefined;
+  const ref: { ctx?: GatewayRunContext } = {};
   const driver = new LoopDriver(sg, {
     control: { nominalVac: scenario.grid.nominalVac, ...opts.control },
     advanceTo: (us) => run.advanceTo(us),
-    ...(opts.onTick ? { onTick: () => opts.onTick!(ctx!) } : {}),
+    ...(opts.onTick ? { onTick: () => opts.onTick!(ref.ctx!) } : {}),
   });
   const endMs = run.endUs / 1000;
   if (!(await driver.start(endMs))) throw new Error(`${scenario.name}: discovery did not finish`);
   const loop = driver.loop!;
-  ctx = { sg, loop, run };
+  const ctx: GatewayRunContext = { sg, loop, run };
+  ref.ctx = ctx;
   const startedAtS = sg.sim.clock.nowMs() / 1000;
   opts.onReady?.(ctx);
   const killMs = opts.killAtS === undefined ? Infinity : opts.killAtS * 1000;
