@@ -176,10 +176,7 @@ export class Coordinator {
       cfg,
       this.interlocks,
       recovering,
-      // Never size the reserve below the present load's for long: max of the two.
-      Number.isFinite(this.sustainedW)
-        ? Math.max(this.sustainedW, Math.min(v.loadW, this.preFaultW))
-        : v.loadW,
+      reserveLoadW,
     );
     let granted = 0;
     for (let i = 0; i < this.dis.length; i++) granted += this.dis[i]!;

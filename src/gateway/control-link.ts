@@ -66,6 +66,6 @@ export function createControlLoop(gw: Gateway, o: StartControlOptions): ControlL
     },
   });
   // Workload hints from the north side (MQTT hint topic, Redfish) feed the predictor forward.
-  gw.commands.hintListeners.add((h) => loop?.hint(h.deltaW, h.leadMs));
+  gw.commands.hintListeners.add((h) => loop?.hint(h.deltaW, h.leadMs, h.rampMs));
   return loop;
 }

@@ -168,9 +168,9 @@ export class ControlLoop {
   }
 
   /** A workload hint ("+30 kW in 50 ms"): feed-forward for the predictor, when it takes one. */
-  hint(deltaW: number, leadMs: number): void {
+  hint(deltaW: number, leadMs: number, rampMs?: number): void {
     if (!Number.isFinite(deltaW) || !(leadMs >= 0)) return;
-    this.forecaster.hint?.(deltaW, leadMs, this.o.clock.nowMs());
+    this.forecaster.hint?.(deltaW, leadMs, this.o.clock.nowMs(), rampMs);
   }
 
   /** One control period. */

@@ -5,7 +5,8 @@ export interface LoadForecaster {
   push(tMs: number, loadW: number): void;
   /** Predicted load `horizonMs` ahead, W. */
   forecast(horizonMs: number): number;
-  hint?(deltaW: number, leadMs: number, nowMs: number): void;
+  /** A workload hint: `deltaW` expected `leadMs` from now, building up over `rampMs` if known. */
+  hint?(deltaW: number, leadMs: number, nowMs: number, rampMs?: number): void;
 }
 
 export interface AcSensor {

@@ -132,12 +132,15 @@ export class LoadPredictor {
   }
 
   /**
-   * A workload hint: the load will change by deltaW about leadMs after nowMs. Replaces any
-   * pending hint (hint.ts says how it shapes the forecasts and when it is dropped).
+   * A workload hint: the load will change by deltaW about leadMs after nowMs, rising linearly
+   * over rampMs when the sender knows it (a scheduler's power model does; omitted, NaN or
+   * negative = unknown, and the learned mean rise stands in). Replaces any pending hint
+   * (hint.ts says how it shapes the forecasts and when it is dropped).
    */
-  hint(deltaW: number, leadMs: number, nowMs: number): void {
+  hint(deltaW: number, leadMs: number, nowMs: number, rampMs?: number): void {
     if (!Number.isFinite(deltaW) || !Number.isFinite(leadMs) || deltaW === 0) return;
-    this.hints.set(deltaW, nowMs + Math.max(0, leadMs), false, this.rise);
+    const ramp = rampMs !== undefined && Number.isFinite(rampMs) && rampMs >= 0 ? rampMs : NaN;
+    this.hints.set(deltaW, nowMs + Math.max(0, leadMs), false, this.rise, ramp);
   }
 
   /** A detected step has settled: learn its rise (timed from its hint if one announced it). */
@@ -151,6 +154,7 @@ export class LoadPredictor {
     const h = this.hints;
     const engaged = h.pending && h.engaged;
     const onset = engaged ? h.atMs : tr.rampOnsetMs;
+    if (engaged && !h.self) h.lateness.learn(tr.rampOnsetMs - h.atMs);
     if (!engaged || !h.self) this.rise.learn(this.window, onset, tr.baseW, delta);
     this.lastRise[delta > 0 ? 0 : 1]!.learn(this.window, onset, tr.baseW, delta);
   }
@@ -169,13 +173,13 @@ export class LoadPredictor {
   private detect(t: number): void {
     const tr = this.trend;
     const w = this.window;
-    // The forecast joins the observed change only where it has been validated on this rack,
-    // and not on a ramp's first increment (a lone jump looks the same); it still sizes the
-    // step reported.
+    // The forecast joins the observed change only where it has been validated on this rack
+    // (and, with detectFirstIncrement off, not on a ramp's first increment, which a lone jump
+    // resembles); it still sizes the step reported.
     const hd = this.options.detectHorizonMs;
     const trusted = this.gains.trusted(this.bucket, hd);
     const inc = trusted ? this.gains.gain(this.bucket, hd) * tr.slope : 0;
-    const useInc = this.young ? 0 : inc;
+    const useInc = this.young && !this.options.detectFirstIncrement ? 0 : inc;
     const up = tr.level + Math.max(0, useInc) - w.min;
     const down = w.max - tr.level - Math.min(0, useInc);
     const thr = this.detectW;

@@ -29,6 +29,13 @@ export interface LoadPredictorOptions {
   detectHorizonMs?: number;
   /** Window over which a change is measured (from the window's extreme), ms (default 50). */
   detectWindowMs?: number;
+  /**
+   * The forecast may join the detector on a ramp's first increment, where the rack's own data
+   * back it (default true). Off, a step is flagged no earlier than its second visible sample
+   * unless that sample alone shows the whole size: a lone jump that this rack's history says
+   * goes on is then not flagged early, at the cost of ~1 ms on fast ramps.
+   */
+  detectFirstIncrement?: boolean;
   /** A hint engages with a transient whose onset is within this of the hinted time, ms (15). */
   hintToleranceMs?: number;
   /**
@@ -53,6 +60,7 @@ export const PREDICTOR_DEFAULTS: ResolvedPredictorOptions = Object.freeze({
   detectFrac: 1,
   detectHorizonMs: 5,
   detectWindowMs: 50,
+  detectFirstIncrement: true,
   hintToleranceMs: 15,
   periodTolerance: 0.03,
 });
@@ -65,13 +73,15 @@ export const HISTORY = 128;
 export function resolvePredictorOptions(o: LoadPredictorOptions = {}): ResolvedPredictorOptions {
   const r = { ...PREDICTOR_DEFAULTS };
   for (const [k, v] of Object.entries(o)) {
-    if (v !== undefined) (r as Record<string, number>)[k] = v as number;
+    if (v !== undefined) (r as Record<string, number | boolean>)[k] = v as number | boolean;
   }
   const bad = (why: string): never => {
     throw new Orv3Error(ErrorCode.PredictorBadOptions, `predictor options: ${why}`, { ...r });
   };
   for (const [k, v] of Object.entries(r)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${k} must be a finite number`);
+    if (typeof PREDICTOR_DEFAULTS[k as keyof LoadPredictorOptions] === 'boolean') {
+      if (typeof v !== 'boolean') bad(`${k} must be a boolean`);
+    } else if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${k} must be a finite number`);
   }
   if (!(r.ratedW > 0)) bad('ratedW must be > 0');
   if (!(r.noiseFloorFrac > 0)) bad('noiseFloorFrac must be > 0');

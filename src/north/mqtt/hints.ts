@@ -3,7 +3,8 @@
  * senders are schedulers and fleet services that speak JSON, not Sparkplug hosts.
  *
  * Topic `orv3gw/<group>/<node>/hint`, payload UTF-8 JSON
- * `{"deltaW": number, "leadMs": number, "durationMs"?: number, "source": string}`.
+ * `{"deltaW": number, "leadMs": number, "rampMs"?: number, "durationMs"?: number,
+ * "source": string}` — rampMs is how long the change takes to build up (the job's power ramp).
  * Everything else (unknown keys, wrong types, out-of-range numbers, > 1 KiB) is rejected with a
  * reason; a hint is advice to the predictor, so a bad one is dropped, never guessed at.
  */
@@ -26,7 +27,7 @@ export type HintParse =
   | { readonly ok: true; readonly hint: WorkloadHint }
   | { readonly ok: false; readonly reason: string };
 
-const KEYS = new Set(['deltaW', 'leadMs', 'durationMs', 'source']);
+const KEYS = new Set(['deltaW', 'leadMs', 'rampMs', 'durationMs', 'source']);
 
 function finiteIn(v: unknown, lo: number, hi: number): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
@@ -51,13 +52,16 @@ export function parseHint(payload: Uint8Array, receivedAtMs: number): HintParse 
   const o = doc as Record<string, unknown>;
   const extra = Object.keys(o).filter((k) => !KEYS.has(k));
   if (extra.length > 0) return { ok: false, reason: `unknown keys: ${extra.join(', ')}` };
-  const { deltaW, leadMs, durationMs, source } = o;
+  const { deltaW, leadMs, rampMs, durationMs, source } = o;
   const L = HINT_LIMITS;
   if (!finiteIn(deltaW, -L.maxAbsDeltaW, L.maxAbsDeltaW)) {
     return { ok: false, reason: `deltaW must be a number within ±${L.maxAbsDeltaW} W` };
   }
   if (!finiteIn(leadMs, 0, L.maxLeadMs)) {
     return { ok: false, reason: `leadMs must be a number in [0, ${L.maxLeadMs}]` };
+  }
+  if (rampMs !== undefined && !finiteIn(rampMs, 0, L.maxLeadMs)) {
+    return { ok: false, reason: `rampMs must be a number in [0, ${L.maxLeadMs}]` };
   }
   if (durationMs !== undefined && !(finiteIn(durationMs, 0, L.maxDurationMs) && durationMs > 0)) {
     return { ok: false, reason: `durationMs must be a number in (0, ${L.maxDurationMs}]` };
@@ -70,6 +74,7 @@ export function parseHint(payload: Uint8Array, receivedAtMs: number): HintParse 
     hint: {
       deltaW,
       leadMs,
+      ...(rampMs !== undefined ? { rampMs } : {}),
       ...(durationMs !== undefined ? { durationMs } : {}),
       source,
       receivedAtMs,

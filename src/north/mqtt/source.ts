@@ -42,6 +42,8 @@ export interface WorkloadHint {
   readonly deltaW: number;
   /** When it will happen, ms from receipt. */
   readonly leadMs: number;
+  /** How long the change takes to build up, ms (the job's power ramp; omitted = unknown). */
+  readonly rampMs?: number;
   /** How long it lasts, ms (omitted = until further notice). */
   readonly durationMs?: number;
   readonly source: string;

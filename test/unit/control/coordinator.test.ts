@@ -103,11 +103,12 @@ describe('Coordinator', () => {
     expect(d.total).toBeGreaterThan(2500);
     expect(d.d.throttle).toBe(false);
     // Same load with the BBUs at their reserve share: nothing granted, throttle requested.
-    // 30 kW sustained needs ~804 Wh of the 900 Wh: 80 % SoC is below that share.
-    expect((100 * reserveWh(30000, cfg)) / 900).toBeGreaterThan(81);
+    // The reserve is sized on the sustained load (~26.5 kW: the 20 ms at 36 kW barely move the
+    // 1 s average) — about 710 Wh of the 900 Wh: 70 % SoC is below that share.
+    expect((100 * reserveWh(26400, cfg)) / 900).toBeGreaterThan(71);
     const e = run(c, 3020, 5, (t) =>
       withBbus(zoneView({ nowMs: t, loadW: 36000, loadAheadW: 36000 }), () => ({
-        socPct: 80,
+        socPct: 70,
       })),
     ).at(-1)!;
     expect(e.total).toBe(0);

@@ -1,7 +1,8 @@
 /**
- * SagDetector on what the wire really shows during a sag: the simulator's grid envelope
- * (sim/physics/grid.ts, which the PSU façade reports as READ_VIN) encoded and decoded with
- * the LINEAR11 codec, sampled at 1 kHz. Latencies are counted in samples.
+ * SagDetector's states and debouncing on the simulator's grid envelope (sim/physics/grid.ts)
+ * encoded and decoded with the LINEAR11 codec, sampled at 1 kHz: READ_VIN as a PSU measuring
+ * the input instantaneously would report it. The simulated PSUs report a lagging RMS instead
+ * (sag-early.test.ts runs the detector on that). Latencies are counted in samples.
  */
 import { describe, expect, it } from 'vitest';
 import { SagDetector } from '../../../../src/control/predictor/index.js';
