@@ -24,6 +24,8 @@ export interface ControlConfig {
   readonly backupTimeS: number;
   /** Extra reserve on top, % of the computed reserve (ours: measurement and ageing error). */
   readonly reserveMarginPct: number;
+  /** Guard band above the reserve where spending stops, % of BBU capacity (reading resolution). */
+  readonly reserveGuardPct: number;
   /** BBU discharge conversion efficiency assumed for the reserve (ours: 0.95). */
   readonly bbuDischargeEfficiency: number;
   /** Nominal Li-ion cell voltage for Ah → Wh (SBS convention, 3.6 V). */
@@ -76,6 +78,7 @@ export const DEFAULT_CONTROL_CONFIG: ControlConfig = Object.freeze({
   returnConfirmSamples: 3,
   backupTimeS: 90,
   reserveMarginPct: 2,
+  reserveGuardPct: 0.5,
   bbuDischargeEfficiency: 0.95,
   bbuNominalCellV: 3.6,
   dischargeLeaseMs: 250,
@@ -146,5 +149,7 @@ export function controlConfig(over: Partial<ControlConfig> = {}): ControlConfig 
   if (c.gridRampPerS !== null && !(c.gridRampPerS > 0)) bad('gridRampPerS', 'must be > 0 or null');
   if (c.maxChargeW < 0 || c.maxChargeW > 2000) bad('maxChargeW', 'must be in [0, 2000] W');
   if (c.reserveMarginPct < 0) bad('reserveMarginPct', 'must be ≥ 0');
+  if (!(c.reserveGuardPct >= 0 && c.reserveGuardPct <= 10))
+    bad('reserveGuardPct', 'must be in [0, 10] %');
   return Object.freeze(c);
 }

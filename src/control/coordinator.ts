@@ -62,6 +62,9 @@ export class Coordinator {
   private sustainedW = NaN;
   /** Load averaged over ~1 s: bounds how long a real load rise can go unreserved. */
   private secondW = NaN;
+  /** Load averaged over ~0.5 s, and its peak held for ~5 s: the highest level lately held. */
+  private halfW = NaN;
+  private envelopeW = NaN;
   private prevTotalW = 0;
   private dis: Float64Array;
   private chg: Float64Array;
@@ -156,17 +159,27 @@ export class Coordinator {
           this.secondW = Number.isFinite(this.secondW)
             ? this.secondW + (v.loadW - this.secondW) * (cfg.tickMs / 1000)
             : v.loadW;
+          this.halfW = Number.isFinite(this.halfW)
+            ? this.halfW + (v.loadW - this.halfW) * (cfg.tickMs / 500)
+            : v.loadW;
+          this.envelopeW = Number.isFinite(this.envelopeW)
+            ? Math.max(
+                this.halfW,
+                this.envelopeW - (this.envelopeW - this.halfW) * (cfg.tickMs / 5000),
+              )
+            : this.halfW;
         }
       }
     }
     const wanted = total;
     this.spread(v, total);
     const recovering = this.mode === 'recover' && this.recovery.withinBudget(v.nowMs, cfg);
-    // Never size the reserve below the present load's for long: the larger of the 2 s average
-    // and the present load limited to its 1 s average. A transient of ~100 ms (a GPU power
-    // excursion the assist exists for) moves it little; a real rise within about a second.
-    const reserveLoadW = Number.isFinite(this.sustainedW)
-      ? Math.max(this.sustainedW, Math.min(v.loadW, this.secondW))
+    // The reserve is sized on the highest level the load has lately held for about half a
+    // second (a training job's compute phase, not its average), and never below the present
+    // load limited to its 1 s average. A ~100 ms excursion (what the assist is for) moves it
+    // little; a real rise within about a second.
+    const reserveLoadW = Number.isFinite(this.envelopeW)
+      ? Math.max(this.envelopeW, this.sustainedW, Math.min(v.loadW, this.secondW))
       : v.loadW;
     enforceDischarge(
       this.dis,

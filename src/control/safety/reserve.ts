@@ -22,9 +22,17 @@ export function storedWh(bbus: readonly BbuView[]): number {
   return e;
 }
 
-/** Energy above the reserve the policies may spend on anything but an outage, Wh (≥ 0). */
+/**
+ * Energy above the reserve the policies may spend on anything but an outage, Wh (≥ 0), less a
+ * guard band of `reserveGuardPct` of the capacity: what the readings cannot resolve between two
+ * samples (SoC in turn every few ms, capacity from the slow lane), so that spending stops just
+ * above the line rather than just below it.
+ */
 export function spendableWh(bbus: readonly BbuView[], loadW: number, cfg: ControlConfig): number {
-  return Math.max(0, storedWh(bbus) - reserveWh(loadW, cfg));
+  let cap = 0;
+  for (const b of bbus) if (b.healthy && b.capacityWh > 0) cap += b.capacityWh;
+  const guard = (cap * cfg.reserveGuardPct) / 100;
+  return Math.max(0, storedWh(bbus) - reserveWh(loadW, cfg) - guard);
 }
 
 /** One BBU's share of the reserve, by capacity: its own SoC floor for non-outage use, %. */
@@ -37,5 +45,5 @@ export function reserveSocPct(
   let cap = 0;
   for (const x of bbus) if (x.healthy && x.capacityWh > 0) cap += x.capacityWh;
   if (cap <= 0 || b.capacityWh <= 0) return 100;
-  return Math.min(100, (100 * reserveWh(loadW, cfg)) / cap);
+  return Math.min(100, (100 * reserveWh(loadW, cfg)) / cap + cfg.reserveGuardPct);
 }
