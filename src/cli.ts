@@ -6,6 +6,7 @@ import { runLiveCommand } from './cli/live-command.js';
 import { registerServeCommand } from './cli/serve-command.js';
 import { registerFieldCommands } from './cli/field/index.js';
 import { uplinkAttacher } from './cli/mqtt-uplink.js';
+import { addRedfishOptions } from './cli/redfish-options.js';
 
 /** `orv3gw` entry point. Returns the process exit code instead of exiting, for tests. */
 export async function main(argv: string[]): Promise<number> {
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   registerServeCommand(sim);
   registerFieldCommands(program);
 
-  program
+  const run = program
     .command('run')
     .description('run the gateway; with --sim, against the built-in simulated shelf in real time')
     .option('--sim', 'use the built-in simulated shelf (no hardware)')
@@ -87,8 +88,11 @@ export async function main(argv: string[]): Promise<number> {
         speed: Number(o.speed),
         durationS: o.duration === undefined ? undefined : Number(o.duration),
         sharedDir: o.sharedDir,
+        // The Redfish service is always up with `run` (docs/REDFISH.md).
+        redfish: { redfishListen: o.redfishListen, insecureHttp: o.insecureHttp, config: o.config },
       });
     });
+  addRedfishOptions(run);
 
   try {
     await program.parseAsync(argv);
@@ -130,6 +134,9 @@ interface RunOpts {
   mqttCa?: string;
   mqttCert?: string;
   mqttKey?: string;
+  redfishListen?: string;
+  insecureHttp?: boolean;
+  config?: string;
   scenario?: string;
   speed: string;
   duration?: string;

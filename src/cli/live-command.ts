@@ -5,6 +5,14 @@ import { createSimGateway, lockstep } from '../simlink/index.js';
 import type { Gateway } from '../gateway/index.js';
 import { redfishAttacher, type RedfishCliOptions } from './redfish-options.js';
 
+/**
+ * Real-time pacing: the shelf advances at most SLICE_MS of wall time's worth per step, and
+ * catches up at most MAX_LAG_MS after a stall (GC, a descheduled process); the rest slips. A
+ * burst of catch-up would hold the event loop the Redfish service and the uplink share.
+ */
+const SLICE_MS = 2;
+const MAX_LAG_MS = 50;
+
 export interface LiveOptions {
   scenarioFile?: string | undefined;
   speed: number;
@@ -29,6 +37,8 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
     : parseScenario(demoScenarioJson(), { sharedDir });
   if (!(o.speed > 0)) throw new RangeError('--speed must be > 0');
   const real = new RealClock();
+  // Flags, config file and environment are checked before anything starts.
+  const attachRedfish = o.redfish ? redfishAttacher({ clock: real, ...o.redfish }) : undefined;
   const { sim, gateway } = createSimGateway(scenario, { epochOriginMs: real.epochMs() });
   const tty = process.stdout.isTTY === true;
   process.stdout.write(
@@ -52,23 +62,29 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
       `${(sim.clock.nowMs() / 1000).toFixed(1)} s of bus time\n`,
   );
   const detach = o.onGateway ? await o.onGateway(gateway) : undefined;
-  const detachRedfish = o.redfish ? await redfishAttacher(o.redfish)(gateway) : undefined;
+  const detachRedfish = attachRedfish ? await attachRedfish(gateway) : undefined;
 
   const endS = Math.min(scenario.durationS, o.durationS ?? Infinity);
   const wall0 = real.nowMs();
   const sim0 = sim.clock.nowMs();
   let lastPrint = -Infinity;
+  let slippedMs = 0;
   while (!stop) {
-    const targetMs = Math.min(endS * 1000, sim0 + (real.nowMs() - wall0) * o.speed);
-    if (targetMs > sim.clock.nowMs()) await lockstep(sim, targetMs - sim.clock.nowMs());
+    const maxLag = MAX_LAG_MS * o.speed;
+    const lag = sim0 + (real.nowMs() - wall0) * o.speed - slippedMs - sim.clock.nowMs();
+    if (lag > maxLag) slippedMs += lag - maxLag;
+    const stepMs = Math.min(lag, maxLag, SLICE_MS * o.speed, endS * 1000 - sim.clock.nowMs());
+    // Simulated time is whole microseconds: a smaller step would not move it.
+    const moves = stepMs >= 0.001;
+    if (moves) await lockstep(sim, stepMs);
     const now = real.nowMs();
     if (now - lastPrint >= (tty ? 200 : 1000)) {
       const line = statusLine(gateway, sim.clock.nowMs() / 1000);
       process.stdout.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
       lastPrint = now;
     }
-    if (sim.clock.nowMs() >= endS * 1000) break;
-    await real.sleep(20);
+    if (endS * 1000 - sim.clock.nowMs() < 0.001) break;
+    if (!moves) await real.sleep(5);
   }
   process.off('SIGINT', onSig);
   process.off('SIGTERM', onSig);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { Clock } from '../clock/index.js';
 import { ErrorCode, Orv3Error } from '../errors.js';
 import type { Gateway } from '../gateway/index.js';
 import {
@@ -24,6 +25,11 @@ export interface RedfishCliOptions {
   readonly config?: string | undefined;
   /** Defaults to process.env; tests pass their own. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The service's clock (sessions, limits); default the gateway's. A simulated shelf paced to
+   * the wall clock passes the RealClock, as the service would have beside real hardware.
+   */
+  readonly clock?: Clock;
 }
 
 /** Adds the Redfish flags to a command (`run`). */
@@ -107,6 +113,7 @@ export function redfishServiceOptions(
   const lockout = cfg.lockout ?? {};
   const rate = cfg.rateLimit;
   return {
+    ...(o.clock ? { clock: o.clock } : {}),
     host: listen.host,
     port: listen.port,
     insecureHttp: o.insecureHttp === true,

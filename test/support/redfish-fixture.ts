@@ -6,7 +6,9 @@
  * Time: by default the shelf runs in lockstep on its VirtualClock and moves only in
  * `advance(ms)` (and, automatically, while a Redfish request waits on a gateway command, so a
  * PATCH that writes over Modbus completes without the test driving time). With
- * `realTime: true` the shelf runs on its own in the background at wall-clock pace (benches).
+ * `realTime: true` the shelf runs on its own in the background at wall-clock pace (benches),
+ * paced by `RealTimePacer` (bounded slices, no catch-up bursts), and the service keeps its
+ * sessions, limits and caches on the real clock, as it would beside real hardware.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -18,6 +20,7 @@ import {
 } from '../../src/north/redfish/index.js';
 import { createSimGateway, lockstep, type SimGateway } from '../../src/simlink/index.js';
 import { loadScenarioFile, parseScenario, type Scenario } from '../../sim/scenario/index.js';
+import { RealTimePacer, type PacerOptions } from './real-time-pacer.js';
 import { REPO, SHARED_DIR } from './sim.js';
 
 export interface RedfishFixture {
@@ -37,6 +40,8 @@ export interface RedfishFixture {
   readonly gateway: SimGateway['gateway'];
   readonly sim: SimGateway['sim'];
   readonly service: RedfishService;
+  /** The background pacer with `realTime: true` (its slip and slice counts), else undefined. */
+  readonly pacer: RealTimePacer | undefined;
 }
 
 export interface RedfishFixtureOptions {
@@ -44,6 +49,8 @@ export interface RedfishFixtureOptions {
   /** A library scenario name (sim/scenarios/<name>.json) or a path to a scenario file. */
   scenario?: string;
   realTime?: boolean;
+  /** Pacing of the shelf with `realTime` (defaults in real-time-pacer.ts). */
+  pacer?: PacerOptions;
   /** Service options to override (limits, policies); gateway, host and port are the fixture's. */
   redfish?: Partial<Omit<RedfishServiceOptions, 'gateway' | 'host' | 'port'>>;
 }
@@ -98,6 +105,7 @@ export async function startRedfishFixture(
     port: 0,
     insecureHttp: opts.insecureHttp ?? false,
     sensingIntervalMs: 500,
+    ...(opts.realTime ? { clock: real } : {}),
     accounts: [
       ...(
         Object.entries(accounts) as [keyof typeof accounts, { user: string; password: string }][]
@@ -115,17 +123,10 @@ export async function startRedfishFixture(
     advancing = next.catch(() => undefined);
     return next;
   };
-  let background: Promise<void> | undefined;
+  let pacer: RealTimePacer | undefined;
   if (opts.realTime) {
-    const wall0 = real.nowMs();
-    const sim0 = sim.clock.nowMs();
-    background = (async () => {
-      while (running) {
-        const target = sim0 + (real.nowMs() - wall0);
-        if (target > sim.clock.nowMs()) await step(target - sim.clock.nowMs());
-        await real.sleep(5);
-      }
-    })();
+    pacer = new RealTimePacer(sim.clock, real, step, opts.pacer);
+    pacer.start();
   } else {
     service.ctx.busy.onChange = (n) => {
       if (n === 0 || pumping) return;
@@ -145,6 +146,7 @@ export async function startRedfishFixture(
     gateway,
     sim,
     service,
+    pacer,
     advance: async (ms) => {
       if (opts.realTime) await real.sleep(ms);
       else await step(ms);
@@ -162,7 +164,7 @@ export async function startRedfishFixture(
     },
     close: async () => {
       running = false;
-      await background;
+      await pacer?.stop();
       await service.close();
       const stopping = gateway.stop();
       await lockstep(sim, 50);

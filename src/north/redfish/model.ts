@@ -43,6 +43,24 @@ export const psuRatedW = (family: string): number => PSU_RATED_W[family] ?? 3000
 export const bbuRatedW = (family: string): number => BBU_RATED_W[family] ?? 3000;
 export const psuNominalVac = (family: string): number => PSU_NOMINAL_VAC[family] ?? 230;
 
+/**
+ * The shelf's maker as its modules report it (Modbus identity registers): the one manufacturer
+ * every module that names one agrees on, else null. The shelf has no identity registers of its
+ * own (its PMI/PMM module is what the gateway replaces), so its serial and part numbers stay
+ * unknown; ORv3 PSU maps carry no manufacturer, so on most shelves the BBUs name it.
+ */
+export function shelfManufacturer(gw: Gateway, s: ShelfView): string | null {
+  let found: string | null = null;
+  for (const m of [...s.psus, ...s.bbus]) {
+    const t = m.kind === 'psu' ? gw.psu(m.unit) : gw.bbu(m.unit);
+    const name = t?.identity.manufacturer?.trim();
+    if (!name) continue;
+    if (found !== null && found !== name) return null;
+    found = name;
+  }
+  return found;
+}
+
 /** A name-based UUID (v5 layout over SHA-1), stable for the same name. */
 export function nameUuid(name: string): string {
   const h = createHash('sha1').update(`orv3gw:${name}`).digest();

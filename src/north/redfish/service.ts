@@ -43,7 +43,13 @@ export interface InitialAccount {
 
 export interface RedfishServiceOptions {
   readonly gateway: Gateway;
-  /** Default: the gateway's clock. */
+  /**
+   * The service's own time: sessions, lockout, rate limit, GET cache, event timestamps, retries.
+   * Default: the gateway's clock. The telemetry monitor and metric reports always run on the
+   * gateway's clock (they sample what it polled); a simulated shelf in real time passes a
+   * RealClock here, so that a shelf falling behind the wall clock never slows the service's
+   * security and limits.
+   */
   readonly clock?: Clock;
   /** Default 127.0.0.1:8443; port 0 picks a free one. */
   readonly host?: string;
@@ -163,8 +169,9 @@ export async function startRedfishService(o: RedfishServiceOptions): Promise<Red
     ...o.delivery,
   });
   const model = new ShelfModel(o.gateway, seed);
-  const reports = new PeriodicReports(clock, o.gateway, model, bus, o.reportPeriodMs ?? 10_000);
-  const monitor = new Monitor(clock, o.gateway, model, bus, o.monitorPeriodMs ?? 100);
+  const gwClock = o.gateway.clock;
+  const reports = new PeriodicReports(gwClock, o.gateway, model, bus, o.reportPeriodMs ?? 10_000);
+  const monitor = new Monitor(gwClock, o.gateway, model, bus, o.monitorPeriodMs ?? 100);
   const ctx: ServiceContext = {
     gateway: o.gateway,
     clock,
@@ -215,9 +222,17 @@ export async function startRedfishService(o: RedfishServiceOptions): Promise<Red
     s.once('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (e: NodeJS.ErrnoException): void =>
+      reject(
+        new Orv3Error(
+          ErrorCode.RedfishConfig,
+          `cannot listen on ${host}:${port} (${e.code ?? e.message}); ` +
+            'choose another address with --redfish-listen HOST:PORT',
+        ),
+      );
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });

@@ -24,8 +24,13 @@ export interface Issue {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The service root is the one resource whose Id (`RootService`) is not its URI segment. */
 export const SERVICE_ROOT = '/redfish/v1';
+/**
+ * The one exception to "Id is the last URI segment": the service root's Id is `RootService`
+ * (DMTF's own mockups and most services use it; `v1` would be the segment). Exactly that value,
+ * at exactly that URI, nothing else.
+ */
+export const SERVICE_ROOT_ID = 'RootService';
 
 export function checkIdentity(uri: string, payload: Obj): Issue[] {
   const out: Issue[] = [];
@@ -37,13 +42,16 @@ export function checkIdentity(uri: string, payload: Obj): Issue[] {
       message: `@odata.id is ${JSON.stringify(id)}, fetched at ${uri}`,
     });
   }
-  if (uri !== SERVICE_ROOT && 'Id' in payload) {
-    const segment = decodeURIComponent(uri.split('/').pop() ?? '');
-    if (payload.Id !== segment) {
+  if ('Id' in payload) {
+    const root = uri === SERVICE_ROOT;
+    const want = root ? SERVICE_ROOT_ID : decodeURIComponent(uri.split('/').pop() ?? '');
+    if (payload.Id !== want) {
       out.push({
         uri,
         check: 'Id',
-        message: `Id is ${JSON.stringify(payload.Id)}, last URI segment is "${segment}"`,
+        message: root
+          ? `Id is ${JSON.stringify(payload.Id)}, the service root's Id is "${SERVICE_ROOT_ID}"`
+          : `Id is ${JSON.stringify(payload.Id)}, last URI segment is "${want}"`,
       });
     }
   }

@@ -40,8 +40,15 @@ class Checker {
   private readonly advisories: Finding[] = [];
   /** Kind → distinct requirements (profile|resource|path) a GET cannot evaluate. */
   private readonly unchecked = new Map<string, Set<string>>();
-  /** `Supported`: some instance must have it. Key → first instance seen, and whether found. */
-  private readonly supported = new Map<string, { f: Omit<Finding, 'message'>; found: boolean }>();
+  /**
+   * `Supported`: some instance must have it. Key → first instance seen, and the best seen:
+   * absent everywhere is a gap; present only as null is an advisory, as for Mandatory (DSP0266:
+   * null says the service implements the property but has no value now).
+   */
+  private readonly supported = new Map<
+    string,
+    { f: Omit<Finding, 'message'>; seen: 'absent' | 'null' | 'value' }
+  >();
   private instances = 0;
   private profileLabel = '';
   private readonly lookup: ResourceLookup;
@@ -68,8 +75,10 @@ class Checker {
   }
 
   finish(): ProfileReport {
-    for (const { f, found } of this.supported.values()) {
-      if (!found) this.gaps.push({ ...f, message: 'Supported: no instance reports it' });
+    for (const { f, seen } of this.supported.values()) {
+      if (seen === 'absent') this.gaps.push({ ...f, message: 'Supported: no instance reports it' });
+      else if (seen === 'null')
+        this.advisories.push({ ...f, message: 'Supported: every instance reports it as null' });
     }
     return {
       gaps: this.gaps,
@@ -171,8 +180,9 @@ class Checker {
       }
       if (read === 'Supported') {
         const key = `${this.profileLabel}|${at.resource}|${path}`;
-        const s = this.supported.get(key) ?? { f: { ...f, uri: null }, found: false };
-        s.found ||= present && value !== null;
+        const s = this.supported.get(key) ?? { f: { ...f, uri: null }, seen: 'absent' };
+        if (present && value !== null) s.seen = 'value';
+        else if (present && s.seen === 'absent') s.seen = 'null';
         this.supported.set(key, s);
       }
       if (!present) continue;

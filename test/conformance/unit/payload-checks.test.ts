@@ -24,6 +24,22 @@ describe('identity checks', () => {
     );
   });
 
+  it('allows exactly RootService at the service root, and RootService nowhere else', () => {
+    const root = '/redfish/v1';
+    for (const Id of ['v1', 'ServiceRoot', 'rootservice']) {
+      expect(checkIdentity(root, { '@odata.id': root, Id })).toEqual([
+        {
+          uri: root,
+          check: 'Id',
+          message: `Id is "${Id}", the service root's Id is "RootService"`,
+        },
+      ]);
+    }
+    expect(checkIdentity(PSU, { '@odata.id': PSU, Id: 'RootService' })).toEqual([
+      { uri: PSU, check: 'Id', message: 'Id is "RootService", last URI segment is "0"' },
+    ]);
+  });
+
   it('decodes the segment (an Id with a space is served percent-encoded)', () => {
     const uri = '/redfish/v1/AccountService/Roles/Rack%20Admin';
     expect(checkIdentity(uri, { '@odata.id': uri, Id: 'Rack Admin' })).toEqual([]);

@@ -97,6 +97,16 @@ describe.skipIf(!PROFILES_PRESENT)('profile checker on the OCP power shelf profi
     ]);
   });
 
+  it('takes a Supported property that is only ever null as an advisory, not a gap', () => {
+    const t = sampleTree();
+    get(t, `${CH}/Sensors/ShelfPower`).PeakReading = null;
+    const r = checkProfiles(profiles, t);
+    expect(gapsOf(r)).toEqual([]);
+    expect(r.advisories.map(formatFinding)).toContain(
+      '[OCP Power Shelf Management 1.0.0] Sensor PeakReading: Supported: every instance reports it as null',
+    );
+  });
+
   it('matches use cases by key property and URI, and requires mandatory ones', () => {
     expect(check((t) => (get(t, `${PS}/Mains/AC1`).CircuitType = 'Feeder'))).toEqual([
       `Circuit (AC Mains): no Circuit resource at ${'/redfish/v1/PowerEquipment/PowerShelves/{PowerDistributionId}/Mains/{CircuitId}'}`,

@@ -34,9 +34,18 @@ export interface PipelineOptions {
 }
 
 interface Cached {
-  readonly json: string;
+  /** The body as sent: encoded once, so a cache hit writes it without encoding or measuring. */
+  readonly body: Buffer;
   readonly etag: string;
   readonly untilMs: number;
+}
+
+/** Allow header of each route, computed once (routes are fixed at start). */
+const allowHeaders = new WeakMap<RouteDef, string>();
+function allowHeader(route: RouteDef, allow: readonly Method[]): string {
+  let h = allowHeaders.get(route);
+  if (h === undefined) allowHeaders.set(route, (h = allow.join(', ')));
+  return h;
 }
 
 const CACHE_MAX = 4096;
@@ -228,21 +237,21 @@ export class RedfishPipeline {
         }
         return this.sendJson(res, reply.status, reply.body, false, { ...reply.headers });
       }
-      const { json, etag } = await this.cachedGet(route, request, opts, url);
+      const { body, etag } = await this.cachedGet(route, request, opts, url);
       const inm = req.headers['if-none-match'];
       if (inm !== undefined && etagMatches(inm, etag)) {
-        res.writeHead(304, { ...this.baseHeaders, ETag: etag, Allow: allow.join(', ') });
+        res.writeHead(304, { ...this.baseHeaders, ETag: etag, Allow: allowHeader(route, allow) });
         res.end();
         return;
       }
       res.writeHead(200, {
         ...this.baseHeaders,
         'Content-Type': 'application/json; charset=utf-8',
-        'Content-Length': Buffer.byteLength(json),
+        'Content-Length': body.length,
         ETag: etag,
-        Allow: allow.join(', '),
+        Allow: allowHeader(route, allow),
       });
-      res.end(m === 'HEAD' ? undefined : json);
+      res.end(m === 'HEAD' ? undefined : body);
     } catch (e) {
       if (isRedfishError(e)) return this.sendError(res, e);
       throw e;
@@ -254,13 +263,17 @@ export class RedfishPipeline {
     req: Req,
     opts: QueryOptions,
     url: string,
-  ): Promise<{ json: string; etag: string }> {
+  ): Promise<Cached> {
     const key = `${req.principal?.user ?? ''}\0${url}`;
     const now = this.ctx.clock.nowMs();
     const hit = this.cache.get(key);
     if (hit && hit.untilMs > now) return hit;
     const json = JSON.stringify(await this.getWithQuery(route, req, opts));
-    const entry = { json, etag: etagOf(json), untilMs: now + this.opts.cacheTtlMs };
+    const entry = {
+      body: Buffer.from(json, 'utf8'),
+      etag: etagOf(json),
+      untilMs: now + this.opts.cacheTtlMs,
+    };
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     if (this.opts.cacheTtlMs > 0) this.cache.set(key, entry);
     return entry;

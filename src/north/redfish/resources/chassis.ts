@@ -2,6 +2,7 @@
 import type { Json, JsonObject, Req, RouteDef } from '../http/route.js';
 import { typeError } from '../http/errors.js';
 import { bbuCondition, psuCondition, worst } from '../health.js';
+import { shelfManufacturer } from '../model.js';
 import { chassisUri } from '../readings.js';
 import { odataType } from '../schemas.js';
 import { isCapShelf, shelfOf } from './lookup.js';
@@ -37,7 +38,7 @@ function chassis(req: Req): JsonObject {
     Id: s.chassisId,
     Name: `Power shelf ${s.id}`,
     ChassisType: 'Shelf',
-    Manufacturer: first?.identity.manufacturer ?? null,
+    Manufacturer: shelfManufacturer(gw, s),
     Model: first ? `${first.family.toUpperCase()} shelf` : null,
     SerialNumber: null,
     PartNumber: null,

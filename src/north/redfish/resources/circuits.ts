@@ -99,7 +99,9 @@ function branch(req: Req): JsonObject {
     CircuitType: 'Branch',
     VoltageType: 'DC',
     NominalVoltage: 'DC48V',
-    // A DC bus has no AC phase wiring.
+    // Circuit.PhaseWiringType has no DC value (all six are AC wirings). It stays, as null: the
+    // profile's Branches use case makes it Mandatory, so omitting it would be a profile gap,
+    // while null (allowed by the schema) says "not applicable" and is only an advisory.
     PhaseWiringType: null,
     ElectricalContext: 'Total',
     RatedCurrentAmps: round(capacity / 48, 1),

@@ -2,6 +2,8 @@
  * Managers/{id}/NetworkProtocol (HTTPS with its certificate collection) and EthernetInterfaces
  * (the host's interfaces, from the operating system).
  */
+import { getServers } from 'node:dns';
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { X509Certificate } from 'node:crypto';
 import type { JsonObject, Req, RouteDef } from '../http/route.js';
@@ -62,6 +64,15 @@ const dn = (s: string): JsonObject => {
   return out;
 };
 
+/**
+ * Certificate.SerialNumber is colon-separated hex pairs (`^([0-9A-Fa-f]{2}:){0,}([0-9A-Fa-f]{2})$`);
+ * node gives the serial as one hex string, without the leading zero of an odd length.
+ */
+export function serialPairs(hex: string): string {
+  const even = hex.length % 2 === 1 ? `0${hex}` : hex;
+  return (even.toUpperCase().match(/../g) ?? ['00']).join(':');
+}
+
 export function certificatePayload(uri: string, pem: string, id: string): JsonObject {
   const c = new X509Certificate(pem);
   return {
@@ -75,7 +86,7 @@ export function certificatePayload(uri: string, pem: string, id: string): JsonOb
     Subject: dn(c.subject),
     ValidNotBefore: isoTime(Date.parse(c.validFrom)),
     ValidNotAfter: isoTime(Date.parse(c.validTo)),
-    SerialNumber: c.serialNumber,
+    SerialNumber: serialPairs(c.serialNumber),
     Fingerprint: c.fingerprint256,
     FingerprintHashAlgorithm: 'TPM_ALG_SHA256',
   };
@@ -102,6 +113,28 @@ function interfaces(): Map<string, NonNullable<ReturnType<typeof networkInterfac
   return out;
 }
 
+/**
+ * Link speed from Linux sysfs; null where the OS does not know it (virtual NICs report -1 or
+ * refuse the read, other platforms have no such file). The schema allows null.
+ */
+function speedMbps(name: string): number | null {
+  try {
+    const v = Number(readFileSync(`/sys/class/net/${name}/speed`, 'utf8').trim());
+    return Number.isInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The resolvers the host uses (resolv.conf through node:dns); the same for every interface. */
+function nameServers(): string[] {
+  try {
+    return getServers();
+  } catch {
+    return [];
+  }
+}
+
 function ethernet(req: Req): JsonObject {
   const base = `${checkManager(req)}/EthernetInterfaces`;
   const id = req.params['EthernetInterfaceId']!;
@@ -117,6 +150,7 @@ function ethernet(req: Req): JsonObject {
     MACAddress: addrs[0]!.mac,
     InterfaceEnabled: true,
     LinkStatus: 'LinkUp',
+    SpeedMbps: speedMbps(id),
     HostName: req.ctx.info.hostName,
     FQDN: req.ctx.info.hostName,
     IPv4Addresses: v4.map((a) => ({
@@ -131,6 +165,7 @@ function ethernet(req: Req): JsonObject {
       AddressOrigin: 'Static',
       AddressState: 'Preferred',
     })),
+    NameServers: nameServers(),
     Status: status('Enabled', 'OK'),
   };
 }

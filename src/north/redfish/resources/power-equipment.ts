@@ -4,7 +4,7 @@
  */
 import type { JsonObject, Req, RouteDef } from '../http/route.js';
 import { bbuCondition, psuCondition, worst } from '../health.js';
-import { psuRatedW, type ShelfView } from '../model.js';
+import { psuRatedW, shelfManufacturer, type ShelfView } from '../model.js';
 import { chassisUri, sensorUri } from '../readings.js';
 import { odataType } from '../schemas.js';
 import { powerShelfOf, readings } from './lookup.js';
@@ -51,7 +51,7 @@ function powerShelf(req: Req): JsonObject {
     Id: s.id,
     Name: `Power shelf ${s.id}`,
     EquipmentType: 'PowerShelf',
-    Manufacturer: first?.identity.manufacturer ?? null,
+    Manufacturer: shelfManufacturer(gw, s),
     Model: first ? `${first.family.toUpperCase()} shelf` : null,
     SerialNumber: null,
     PartNumber: null,

@@ -1,7 +1,13 @@
 /** Chassis/{id}/Sensors: every reading of the shelf (bus, PSU inputs/outputs, BBUs, temperatures). */
 import type { JsonObject, Req, RouteDef } from '../http/route.js';
 import { notFound } from '../http/errors.js';
-import { chassisUri, sensorUri, type SensorDef, type Thresholds } from '../readings.js';
+import {
+  chassisUri,
+  sensorUri,
+  type Reading,
+  type SensorDef,
+  type Thresholds,
+} from '../readings.js';
 import { odataType } from '../schemas.js';
 import { readings, shelfOf } from './lookup.js';
 import type { Health } from './util.js';
@@ -30,9 +36,25 @@ function thresholdsJson(t: Thresholds): JsonObject {
   return out;
 }
 
+/**
+ * A power sensor's peak since start or ResetMetrics: the monitor's, or the reading being served
+ * when that is higher or the monitor has not ticked yet. Always present on power sensors (null
+ * until the first reading), so the property is there from the service's start.
+ */
+function peakJson(req: Req, uri: string, r: Reading): JsonObject {
+  const p = req.ctx.monitor.peak(uri);
+  const peak =
+    r.value !== null && r.atEpochMs !== null && (!p || r.value > p.value)
+      ? { value: r.value, atEpochMs: r.atEpochMs }
+      : p;
+  return {
+    PeakReading: peak ? round(peak.value) : null,
+    PeakReadingTime: peak ? isoTime(peak.atEpochMs) : null,
+  };
+}
+
 export function sensorPayload(req: Req, uri: string, d: SensorDef): JsonObject {
   const r = d.read();
-  const peak = d.type === 'Power' ? req.ctx.monitor.peak(uri) : undefined;
   return {
     '@odata.id': uri,
     '@odata.type': odataType('Sensor'),
@@ -47,7 +69,7 @@ export function sensorPayload(req: Req, uri: string, d: SensorDef): JsonObject {
     ...(d.electricalContext ? { ElectricalContext: d.electricalContext } : {}),
     ...(d.voltageType ? { VoltageType: d.voltageType } : {}),
     ...(d.thresholds ? { Thresholds: thresholdsJson(d.thresholds) } : {}),
-    ...(peak ? { PeakReading: round(peak.value), PeakReadingTime: isoTime(peak.atEpochMs) } : {}),
+    ...(d.type === 'Power' ? peakJson(req, uri, r) : {}),
     ...(d.relatedItem ? { RelatedItem: [link(d.relatedItem)] } : {}),
     Status: status(
       r.value === null ? 'UnavailableOffline' : 'Enabled',
