@@ -55,7 +55,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/sim/**', '!**/src/simlink/**'],
-              message: 'the gateway reaches the shelf only through its buses (src/simlink joins them).',
+              message:
+                'the gateway reaches the shelf only through its buses (src/simlink joins them).',
             },
           ],
         },
@@ -71,7 +72,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/sim/**', '**/north/**', '**/gateway/**', '**/cli/**', '**/simlink/**'],
-              message: 'src/control looks down only: regmap, protocol, bus, devices, clock, journal.',
+              message:
+                'src/control looks down only: regmap, protocol, bus, devices, clock, journal.',
             },
           ],
         },
