@@ -5,7 +5,7 @@
  * and `sim/` (like the CLI).
  */
 export { simulatedRtu, simulatedPmbus } from './wires.js';
-export { settle, runFor, lockstep } from './lockstep.js';
+export { settle, runFor, lockstep, lockstepUntil } from './lockstep.js';
 export { createSimGateway, type SimGateway } from './sim-gateway.js';
 export {
   runScenarioWithGateway,
@@ -14,3 +14,4 @@ export {
   type GatewayRunResult,
 } from './gateway-run.js';
 export { LoopDriver, type LoopDriverOptions } from './loop-driver.js';
+export { RealTimePacer, type PacerOptions } from './real-time-pacer.js';

@@ -58,3 +58,31 @@ export async function lockstep(sim: Simulation, ms: number): Promise<void> {
   }
   await flush();
 }
+
+/**
+ * Runs a Simulation in lockstep, `chunkMs` at a time, until `p` settles (work that needs the
+ * shelf to live on: a discovery sweep, a lane finishing its in-flight transaction at stop).
+ * Rejects when `p` has not settled after `maxMs` of simulated time, instead of waiting forever
+ * on a promise that only simulated time can settle.
+ */
+export async function lockstepUntil<T>(
+  sim: Simulation,
+  p: Promise<T>,
+  maxMs = 60_000,
+  chunkMs = 10,
+): Promise<T> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  const end = sim.clock.nowMs() + maxMs;
+  for (;;) {
+    await flush();
+    if (done) return p;
+    if (sim.clock.nowMs() >= end) {
+      throw new Error(`lockstepUntil: not settled within ${maxMs} ms of simulated time`);
+    }
+    await lockstep(sim, Math.min(chunkMs, end - sim.clock.nowMs()));
+  }
+}

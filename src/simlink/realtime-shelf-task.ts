@@ -49,18 +49,28 @@ export function createTask(options: JsonValue, ctx: TaskContext): RealtimeTask {
   let capW: number | null = null;
   const pay = rec['payWireTime'] !== false;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  // The shelf's t=0 is the task's creation: init's transactions already cost wire time.
+  const t0 = ctx.clock.nowMs();
+  const wireTime = (us: number): void => {
+    const until = ctx.clock.nowMs() + us / 1000;
+    const endUs = Math.round((until - t0) * 1000);
+    if (endUs > sim.tUs) sim.advanceTo(endUs);
+    const left = until - ctx.clock.nowMs();
+    if (left > 0) Atomics.wait(sleeper, 0, 0, left);
+  };
   const loop = new ControlLoop({
     clock: ctx.clock,
     io: new FastLaneIo(segments),
     devices,
     config: { nominalVac: scenario.grid.nominalVac, tickMs: ctx.periodMs },
     bbuCapacityWh: () => scenario.zone.bbuEnergyWh,
-    // Real time passes by itself; on hardware the ioctl blocks for the wire time: do the same.
-    ...(pay ? { elapse: (us: number) => void Atomics.wait(sleeper, 0, 0, us / 1000) } : {}),
+    // On hardware the ioctl blocks the thread for the wire time while the shelf lives on: here
+    // the shelf's physics runs in that time (it is the other side of the wire), then the rest
+    // of the transaction is slept, so the tick costs what the wire costs, not the simulator.
+    ...(pay ? { elapse: (us: number) => wireTime(us) } : {}),
     powerCapW: () => capW,
   });
   loop.init();
-  const t0 = ctx.clock.nowMs();
   const record = new Float64Array(ctx.telemetryWidth);
   let ticks = 0;
   return {

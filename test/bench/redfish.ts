@@ -241,7 +241,7 @@ async function main(): Promise<void> {
         { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
       );
       results.push(s);
-      // The shelf yields to the service when CPU is short (test/support/real-time-pacer.ts):
+      // The shelf yields to the service when CPU is short (src/simlink/real-time-pacer.ts):
       // how much simulated time it gave up says how far from real time it ran meanwhile.
       const slipMs = (fx.pacer?.slippedMs ?? 0) - slip0;
       shelfSlip.push({ ratePerS: rate, slippedMs: slipMs });

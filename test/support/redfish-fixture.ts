@@ -20,7 +20,7 @@ import {
 } from '../../src/north/redfish/index.js';
 import { createSimGateway, lockstep, type SimGateway } from '../../src/simlink/index.js';
 import { loadScenarioFile, parseScenario, type Scenario } from '../../sim/scenario/index.js';
-import { RealTimePacer, type PacerOptions } from './real-time-pacer.js';
+import { RealTimePacer, type PacerOptions } from '../../src/simlink/index.js';
 import { REPO, SHARED_DIR } from './sim.js';
 
 export interface RedfishFixture {
@@ -49,7 +49,7 @@ export interface RedfishFixtureOptions {
   /** A library scenario name (sim/scenarios/<name>.json) or a path to a scenario file. */
   scenario?: string;
   realTime?: boolean;
-  /** Pacing of the shelf with `realTime` (defaults in real-time-pacer.ts). */
+  /** Pacing of the shelf with `realTime` (defaults in src/simlink/real-time-pacer.ts). */
   pacer?: PacerOptions;
   /** Service options to override (limits, policies); gateway, host and port are the fixture's. */
   redfish?: Partial<Omit<RedfishServiceOptions, 'gateway' | 'host' | 'port'>>;

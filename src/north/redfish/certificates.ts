@@ -23,7 +23,8 @@ function run(cmd: string, args: readonly string[], input?: string): Promise<stri
     const child = execFile(cmd, args, { timeout: 20_000 }, (err, stdout, stderr) =>
       err ? reject(new Error(`${cmd}: ${stderr.trim() || err.message}`)) : resolve(stdout),
     );
-    if (input !== undefined) child.stdin?.end(input);
+    // Always closed: a tool that unexpectedly prompts gets EOF instead of waiting for the timeout.
+    child.stdin?.end(input ?? '');
   });
 }
 

@@ -37,13 +37,18 @@ function refused(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
+async function waitFor<T>(
+  probe: () => T | undefined,
+  timeoutMs: number,
+  seen: () => string,
+): Promise<T> {
   for (const end = performance.now() + timeoutMs; performance.now() < end;) {
     const v = probe();
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`not seen within ${timeoutMs} ms`);
+  // What the command printed tells which phase it was stuck in (discovery, TLS, accounts).
+  throw new Error(`not seen within ${timeoutMs} ms; output so far:\n${seen()}`);
 }
 
 describe('orv3gw run --sim with the Redfish service', () => {
@@ -64,6 +69,7 @@ describe('orv3gw run --sim with the Redfish service', () => {
       const url = await waitFor(
         () => /Redfish service at (https:\/\/127\.0\.0\.1:\d+)\/redfish\/v1/.exec(c.out())?.[1],
         90_000,
+        () => c.out() + c.err(),
       );
       const { hostname, port } = new URL(url);
       expect(c.out()).toMatch(/self-signed TLS certificate generated at start/);

@@ -102,7 +102,16 @@ describe('orv3gw run --sim', () => {
 
   it('runs the gateway on the embedded demo shelf and prints its own view', async () => {
     const c = capture();
-    const code = await run('run', '--sim', '--speed', '50', '--duration', '14');
+    const code = await run(
+      'run',
+      '--sim',
+      '--speed',
+      '50',
+      '--duration',
+      '14',
+      '--redfish-listen',
+      '127.0.0.1:0',
+    );
     vi.restoreAllMocks();
     expect(code).toBe(0);
     const out = c.out();
@@ -111,5 +120,21 @@ describe('orv3gw run --sim', () => {
     expect(out).toMatch(/bus 5\d\.\d\d V \(age \d\.\d ms\)/);
     expect(out).toMatch(/devices 12 live 0 dormant/);
     expect(out).toMatch(/stopped at t=14\.0 s/);
+  });
+
+  it('stops cleanly on SIGTERM during discovery, with the shelf living on until the sweep ends', async () => {
+    const before = new Set(process.listeners('SIGTERM'));
+    const c = capture();
+    const running = run('run', '--sim', '--redfish-listen', '127.0.0.1:0');
+    // The handler `run` installed, called directly: no real signal reaches the test runner.
+    await new Promise((r) => setImmediate(r));
+    const added = process.listeners('SIGTERM').filter((l) => !before.has(l));
+    expect(added).toHaveLength(1);
+    added[0]!('SIGTERM');
+    expect(await running).toBe(0);
+    vi.restoreAllMocks();
+    expect(c.out()).toMatch(/stopped during discovery at t=\d+\.\d s/);
+    expect(c.out()).not.toMatch(/Redfish service at/);
+    expect(process.listeners('SIGTERM').filter((l) => !before.has(l))).toHaveLength(0);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../../src/clock/index.js';
-import { RealTimePacer, type PacerOptions } from '../../../support/real-time-pacer.js';
+import { RealTimePacer, type PacerOptions } from '../../../../src/simlink/index.js';
 
 /** A shelf whose stepping costs `costPerMs` wall ms per simulated ms. */
 function setup(costPerMs: number, o: PacerOptions = {}) {

@@ -16,7 +16,7 @@
  * When the machine is short of CPU the shelf therefore runs slower than real time (the slip
  * says by how much) and the service keeps its latency.
  */
-import type { Clock } from '../../src/clock/index.js';
+import type { Clock } from '../clock/index.js';
 
 export interface PacerOptions {
   /** Simulated ms per slice (≈ 0.5 ms of CPU on an HPR shelf with the 1 kHz fast lane). */
