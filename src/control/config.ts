@@ -8,6 +8,12 @@ import { ErrorCode, Orv3Error } from '../errors.js';
 export interface ControlConfig {
   /** Tick period, ms (1 = 1 kHz). */
   readonly tickMs: number;
+  /**
+   * Share of the tick the bus may be busy, %: setpoint changes that would run past it wait for
+   * the next tick, largest first (ours: 85 %, leaving the loop's own compute, a scavenge and the
+   * deadline's jitter the rest). Lease renewals and discharge stops are never deferred.
+   */
+  readonly tickBusBudgetPct: number;
   /** Site nominal AC line-to-neutral voltage, V (277 V HPR, 230 V ORv3 sites). */
   readonly nominalVac: number;
   /**
@@ -71,6 +77,7 @@ export interface ControlConfig {
 
 export const DEFAULT_CONTROL_CONFIG: ControlConfig = Object.freeze({
   tickMs: 1,
+  tickBusBudgetPct: 85,
   nominalVac: 277,
   engageBelowVac: 202,
   acReturnPu: 0.9,
@@ -137,6 +144,8 @@ export function controlConfig(over: Partial<ControlConfig> = {}): ControlConfig 
     'maxSetpointStepW',
   ] as const)
     pos(f);
+  if (!(c.tickBusBudgetPct >= 10 && c.tickBusBudgetPct <= 100))
+    bad('tickBusBudgetPct', `must be within 10..100, got ${c.tickBusBudgetPct}`);
   if (c.dischargeLeaseMs > 5000) bad('dischargeLeaseMs', 'lease is at most 5000 ms (map bound)');
   if (c.holdLeaseMs > 5000) bad('holdLeaseMs', 'lease is at most 5000 ms (map bound)');
   if (c.chargeLeaseMs > 5000) bad('chargeLeaseMs', 'lease is at most 5000 ms (map bound)');

@@ -38,6 +38,8 @@ export interface GatewayRunResult extends RunResult {
     maxTickBusUs: number;
     readFailures: number;
     writes: number;
+    /** Setpoint changes that waited a tick for bus time. */
+    deferredWrites: number;
     restarts: number;
     interlocks: Record<string, number>;
     watchdogTrips: number;
@@ -98,6 +100,7 @@ export async function runScenarioWithGateway(
       maxTickBusUs: s.maxTickBusUs,
       readFailures: s.readFailures,
       writes: s.writes,
+      deferredWrites: s.deferredWrites,
       restarts: s.restarts,
       interlocks: { ...loop.coordinator.interlocks },
       watchdogTrips: loop.coordinator.watchdog.trips,

@@ -42,6 +42,8 @@ export interface ControlStats {
   writes: number;
   writeFailures: number;
   restarts: number;
+  /** Setpoint changes that waited a tick for bus time (tickBusBudgetPct). */
+  deferredWrites: number;
   maxTickBusUs: number;
   sumTickBusUs: number;
 }
@@ -69,6 +71,7 @@ export class ControlLoop {
     writes: 0,
     writeFailures: 0,
     restarts: 0,
+    deferredWrites: 0,
     maxTickBusUs: 0,
     sumTickBusUs: 0,
   };
@@ -222,7 +225,17 @@ export class ControlLoop {
           : 'throttle request cleared',
       });
     }
-    const w = this.writer.apply(d, this.bbuIdx, this.ready, this.samples, t, () => this.charge());
+    const budgetUs = (cfg.tickMs * 1000 * cfg.tickBusBudgetPct) / 100 - readUs;
+    const w = this.writer.apply(
+      d,
+      this.bbuIdx,
+      this.ready,
+      this.samples,
+      t,
+      () => this.charge(),
+      budgetUs,
+    );
+    this.stats.deferredWrites = this.writer.deferred;
     this.stats.writes += w.writes;
     this.stats.writeFailures += w.failures;
     if (w.restarted !== null) {

@@ -28,7 +28,14 @@ export class LeaseWriter {
   private readonly chg: Float64Array;
   private readonly chgAt: Float64Array;
   private readonly holdAt: Float64Array;
+  /** Discharge setpoint change waiting for bus time, per BBU (this tick's target, W). */
+  private readonly target: Float64Array;
+  private readonly pending: Uint8Array;
+  /** What one setpoint write has cost on the wire, µs (learned; a word write with PEC). */
+  private writeUs = 50;
   private renewTurn = 0;
+  /** Setpoint changes deferred to a later tick for want of bus time (counted, not lost). */
+  deferred = 0;
 
   constructor(
     private readonly io: FastLaneIo,
@@ -42,6 +49,8 @@ export class LeaseWriter {
     this.chg = new Float64Array(nb).fill(NaN);
     this.chgAt = new Float64Array(nb).fill(-Infinity);
     this.holdAt = new Float64Array(devices.length).fill(-Infinity);
+    this.target = new Float64Array(nb);
+    this.pending = new Uint8Array(nb);
   }
 
   /** Writes the lease lengths a device's setpoints run under and reads them back. */
@@ -82,6 +91,12 @@ export class LeaseWriter {
     return this.clock.nowMs() - this.disAt[j]! < this.cfg.dischargeLeaseMs ? w : 0;
   }
 
+  /**
+   * Writes what the decision changed. `budgetUs` is the bus time left in this tick: unknown
+   * setpoints and leases past half their length always go; the rest go while the budget lasts
+   * — discharge stops, then renewals due, then changes largest first — and the remainder waits
+   * a tick (the decision is recomputed then).
+   */
   apply(
     d: Decision,
     bbuIdx: readonly number[],
@@ -89,6 +104,7 @@ export class LeaseWriter {
     samples: SampleStore,
     nowMs: number,
     charge: () => number,
+    budgetUs = Infinity,
   ): WriteOutcome {
     let writes = 0;
     let failures = 0;
@@ -104,26 +120,67 @@ export class LeaseWriter {
         samples.fail(i);
         return false;
       } finally {
-        busUs += charge();
+        const us = charge();
+        busUs += us;
+        if (us > 0) this.writeUs += 0.2 * (us - this.writeUs);
       }
     };
-    for (let j = 0; j < bbuIdx.length; j++) {
+    const setDischarge = (j: number): void => {
       const i = bbuIdx[j]!;
-      if (!ready[i]) continue;
-      const dev = this.devices[i]!;
-      const w = Math.round(d.dischargeW[j]!);
-      const cur = this.dis[j]!;
-      const quantum = Math.max(25, dev.ratedW * 0.01);
-      const due =
-        Number.isNaN(cur) ||
-        Math.abs(w - cur) > quantum ||
-        (w === 0 && cur > 0) ||
-        (w > 0 && nowMs - this.disAt[j]! >= this.cfg.dischargeRenewMs);
-      if (!due) continue;
-      if (write(i, () => io.write(dev, 'bbuDischargeW', w))) {
+      const w = this.target[j]!;
+      if (write(i, () => io.write(this.devices[i]!, 'bbuDischargeW', w))) {
         this.dis[j] = w;
         this.disAt[j] = nowMs;
       } else this.dis[j] = NaN;
+    };
+    let waiting = 0;
+    for (let j = 0; j < bbuIdx.length; j++) {
+      this.pending[j] = 0;
+      const i = bbuIdx[j]!;
+      if (!ready[i]) continue;
+      const w = Math.round(d.dischargeW[j]!);
+      const cur = this.dis[j]!;
+      this.target[j] = w;
+      const age = nowMs - this.disAt[j]!;
+      // Unknown state, or past half its lease: written whatever the bus budget says. A stop
+      // waits at most a tick or two (it goes first) — the BBU's own lease bounds it anyway.
+      const urgent =
+        Number.isNaN(cur) || (w > 0 && cur > 0 && age >= this.cfg.dischargeLeaseMs / 2);
+      if (urgent) setDischarge(j);
+      else if (
+        (w === 0 && cur > 0) ||
+        (w > 0 && cur > 0 && age >= this.cfg.dischargeRenewMs) ||
+        Math.abs(w - cur) > Math.max(25, this.devices[i]!.ratedW * 0.01)
+      ) {
+        this.pending[j] = 1;
+        waiting++;
+      }
+    }
+    while (waiting > 0) {
+      // Stops first, then renewals due (oldest first), then changes (largest first).
+      let best = -1;
+      let bestScore = -1;
+      for (let j = 0; j < bbuIdx.length; j++) {
+        if (!this.pending[j]) continue;
+        const age = nowMs - this.disAt[j]!;
+        const score =
+          this.target[j] === 0
+            ? 2e9
+            : this.dis[j]! > 0 && age >= this.cfg.dischargeRenewMs
+              ? 1e9 + age
+              : Math.abs(this.target[j]! - this.dis[j]!);
+        if (score > bestScore) {
+          bestScore = score;
+          best = j;
+        }
+      }
+      if (busUs + this.writeUs > budgetUs) {
+        this.deferred += waiting;
+        break;
+      }
+      this.pending[best] = 0;
+      waiting--;
+      setDischarge(best);
     }
     let restarted: string | null = null;
     if (d.restart !== null) {
@@ -137,8 +194,12 @@ export class LeaseWriter {
       const i = (this.renewTurn + k) % n;
       if (!ready[i]) continue;
       const dev = this.devices[i]!;
+      // Renewals wait for bus time until half their lease has gone.
+      const spare = busUs + this.writeUs <= budgetUs;
       if (dev.kind === 'psu') {
-        if (!d.hold || nowMs - this.holdAt[i]! < this.cfg.holdRenewMs) continue;
+        const age = nowMs - this.holdAt[i]!;
+        if (!d.hold || age < this.cfg.holdRenewMs) continue;
+        if (!spare && age < this.cfg.holdLeaseMs / 2) continue;
         renewals++;
         if (write(i, () => io.write(dev, 'psuHold', 1))) this.holdAt[i] = nowMs;
       } else {
@@ -147,7 +208,9 @@ export class LeaseWriter {
         if (Number.isNaN(w)) continue;
         const cw = Math.round(w);
         const moved = Number.isNaN(this.chg[j]!) || Math.abs(cw - this.chg[j]!) > 100;
-        if (!moved && nowMs - this.chgAt[j]! < this.cfg.chargeRenewMs) continue;
+        const age = nowMs - this.chgAt[j]!;
+        if (!moved && age < this.cfg.chargeRenewMs) continue;
+        if (!spare && age < this.cfg.chargeLeaseMs / 2) continue;
         renewals++;
         if (write(i, () => io.write(dev, 'bbuChargeLimitW', cw))) {
           this.chg[j] = cw;

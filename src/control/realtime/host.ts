@@ -136,7 +136,9 @@ export class RealtimeLoop {
           workerData: init,
           alsoImports: [this.o.taskUrl],
           name: 'orv3-realtime-loop',
-          ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
+          // A large young generation: the loop allocates a little every tick (views, decisions)
+          // and each scavenge lands on a tick; 64 MB semi-spaces make them ~30× rarer here.
+          resourceLimits: { maxYoungGenerationSizeMb: 192, ...this.options.resourceLimits },
         });
       } catch (e) {
         this.st = 'dead';
