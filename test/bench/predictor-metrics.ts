@@ -105,3 +105,56 @@ export function matchDetections(
 export function perHour(count: number, durationS: number): number {
   return (count * 3600) / durationS;
 }
+
+/**
+ * When each true step became a step of the detection size: the first time, on a `resolutionMs`
+ * grid from its onset, the true load stands ≥ `sizeW` away from its level just before the
+ * onset (onset + rise when it never does). A ramp is not yet a 10 % step while it has moved
+ * 3 %: no detector, however good, can say so sooner without foresight.
+ */
+export function crossingTimesMs(
+  steps: readonly (StepRef & { riseMs: number })[],
+  truthAtMs: (tMs: number) => number,
+  sizeW: number,
+  resolutionMs = 0.05,
+): Float64Array {
+  const out = new Float64Array(steps.length);
+  steps.forEach((s, i) => {
+    const before = truthAtMs(s.onsetMs - 0.001);
+    const end = s.onsetMs + s.riseMs;
+    let k = 0;
+    let t = s.onsetMs;
+    while (t < end && Math.abs(truthAtMs(t) - before) < sizeW) t = s.onsetMs + ++k * resolutionMs;
+    out[i] = Math.min(t, end);
+  });
+  return out;
+}
+
+/**
+ * Latency of each detected step measured from `refMs[i]` instead of its onset, with the same
+ * matching as matchDetections (a detection of the step's sign in [onset, onset + windowMs],
+ * first unused); negative when the detector flagged it before the reference (forecast). Ascending.
+ */
+export function latenciesFrom(
+  steps: readonly StepRef[],
+  refMs: Float64Array,
+  detections: readonly Detection[],
+  windowMs: number,
+): Float64Array {
+  const used = new Uint8Array(detections.length);
+  const lat: number[] = [];
+  let first = 0;
+  steps.forEach((s, i) => {
+    while (first < detections.length && detections[first]!.atMs < s.onsetMs) first++;
+    for (let j = first; j < detections.length; j++) {
+      const d = detections[j]!;
+      if (d.atMs > s.onsetMs + windowMs) break;
+      if (used[j] === 0 && Math.sign(d.deltaW) === Math.sign(s.deltaW)) {
+        used[j] = 1;
+        lat.push(d.atMs - refMs[i]!);
+        break;
+      }
+    }
+  });
+  return Float64Array.from(lat).sort();
+}

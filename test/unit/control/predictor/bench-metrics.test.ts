@@ -12,8 +12,10 @@ import {
   windowedSteps,
 } from '../../../bench/predictor-families.js';
 import {
+  crossingTimesMs,
   errorRatio,
   ErrorStats,
+  latenciesFrom,
   matchDetections,
   perHour,
 } from '../../../bench/predictor-metrics.js';
@@ -148,5 +150,43 @@ describe('the families', () => {
       Float64Array.of(100, 160),
     );
     expect(apart).toEqual([]);
+  });
+});
+
+describe('latency from the detection-size crossing', () => {
+  // 0 W until 100 ms, then a linear ramp to 1000 W over 50 ms; a 1 ms step down to 0 at 300 ms.
+  const truth = (t: number): number =>
+    t < 100 ? 0 : t < 150 ? (t - 100) * 20 : t < 300 ? 1000 : t < 301 ? 1000 - (t - 300) * 1000 : 0;
+  const steps = [
+    { onsetMs: 100, deltaW: 1000, riseMs: 50 },
+    { onsetMs: 300, deltaW: -1000, riseMs: 1 },
+  ];
+
+  it('finds when each step had moved the load by the size, on the grid', () => {
+    const cross = crossingTimesMs(steps, truth, 300, 0.05);
+    // 300 W of a 20 W/ms ramp: 15 ms after the onset; 300 W of the 1 ms step: 0.3 ms (within
+    // one grid step of 0.05 ms).
+    expect(Math.abs(cross[0]! - 115)).toBeLessThanOrEqual(0.05 + 1e-9);
+    expect(Math.abs(cross[1]! - 300.3)).toBeLessThanOrEqual(0.05 + 1e-9);
+    // A size never reached ends at onset + rise.
+    expect(crossingTimesMs([steps[0]!], truth, 5000, 0.05)[0]).toBe(150);
+  });
+
+  it('matches like matchDetections and measures from the reference (negative: early)', () => {
+    const ref = Float64Array.from([115, 300.3]);
+    const lat = latenciesFrom(
+      steps,
+      ref,
+      [
+        { atMs: 112, deltaW: 800 }, // before the crossing: forecast
+        { atMs: 301, deltaW: -900 },
+        { atMs: 400, deltaW: 500 }, // no step: not counted here
+      ],
+      60,
+    );
+    expect(Array.from(lat).map((x) => Math.round(x * 10) / 10)).toEqual([-3, 0.7]);
+    // Wrong sign or outside the window: not matched.
+    expect(latenciesFrom(steps, ref, [{ atMs: 120, deltaW: -1 }], 60).length).toBe(0);
+    expect(latenciesFrom(steps, ref, [{ atMs: 170, deltaW: 1 }], 60).length).toBe(0);
   });
 });
