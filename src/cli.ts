@@ -51,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('-s, --scenario <file>', 'scenario for the simulated shelf (default: embedded demo)')
     .option('--speed <x>', 'simulated seconds per wall second', '1')
     .option('--duration <s>', 'stop after this many simulated seconds')
+    .option(
+      '--no-control',
+      "no 1 kHz control loop: the gateway only polls (the poller's fast lane reads the PMBus)",
+    )
     .option('--shared-dir <dir>', 'folder that $SHARED/ paths resolve against')
     .option('--mqtt-url <url>', 'Sparkplug B uplink broker (mqtt:// or mqtts://); off without it')
     .option('--sparkplug-group <id>', 'Sparkplug group id (default: orv3-site)')
@@ -87,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
         scenarioFile: o.scenario,
         speed: Number(o.speed),
         durationS: o.duration === undefined ? undefined : Number(o.duration),
+        control: o.control,
         sharedDir: o.sharedDir,
         // The Redfish service is always up with `run` (docs/REDFISH.md).
         redfish: { redfishListen: o.redfishListen, insecureHttp: o.insecureHttp, config: o.config },
@@ -140,5 +145,7 @@ interface RunOpts {
   scenario?: string;
   speed: string;
   duration?: string;
+  /** False with --no-control. */
+  control: boolean;
   sharedDir?: string;
 }

@@ -1,7 +1,12 @@
 import type { ModbusClient } from '../bus/modbus/client.js';
 import type { Clock } from '../clock/index.js';
 import { ErrorCode, Orv3Error } from '../errors.js';
-import type { FlagsValue, ModbusRegisterMap, RegisterDef } from '../regmap/index.js';
+import type {
+  FlagsValue,
+  ModbusRegisterMap,
+  PmbusCommandDef,
+  RegisterDef,
+} from '../regmap/index.js';
 import { ModbusDriver, SampleView } from './driver-base.js';
 import type { PsuFastPoint } from './fast-points.js';
 import {
@@ -17,7 +22,7 @@ import {
 import type { PsuTelemetry } from './psu-telemetry.js';
 import { checkNumericWrite, planReads, writeWords } from './register-io.js';
 import type { ReadPlan } from './register-io.js';
-import type { DriverOptions, Stamped } from './types.js';
+import type { DeviceIdentity, DriverOptions, Stamped } from './types.js';
 
 /** PSU_Setting_Register bits (both families; bit 9 ORv3 only). */
 const BIT_WRITE_ENABLE = 0;
@@ -26,6 +31,23 @@ const BIT_CLEAR_FAULTS = 14;
 const BIT_POWER_CYCLE = 15;
 /** The device turns its output off for 5 s; a second cycle inside that window is refused. */
 export const POWER_CYCLE_GUARD_MS = 10_000;
+
+/**
+ * PMBus MFR_ID data as a name: NUL and space padding trimmed at both ends, then printable ASCII
+ * or nothing — an unprogrammed EEPROM (0xFF, NULs) or bytes in some other encoding give null,
+ * never a mangled string. Longer than the command allows is not a name either.
+ */
+export function mfrIdText(data: Uint8Array, maxLength = Infinity): string | null {
+  if (data.length > maxLength) return null;
+  const pad = (b: number | undefined): boolean => b === 0x00 || b === 0x20;
+  let lo = 0;
+  let hi = data.length;
+  while (lo < hi && pad(data[lo])) lo++;
+  while (hi > lo && pad(data[hi - 1])) hi--;
+  const text = data.subarray(lo, hi);
+  if (text.length === 0 || text.some((b) => b < 0x20 || b > 0x7e)) return null;
+  return String.fromCharCode(...text);
+}
 
 export interface PsuFastSample extends Stamped {
   readonly acInputV: number;
@@ -44,6 +66,11 @@ export class Psu extends ModbusDriver {
   readonly telemetryPlan: ReadPlan;
   private readonly setting: RegisterDef;
   private lastPowerCycleMs = -Infinity;
+  private readonly onIdentityError: ((error: unknown) => void) | undefined;
+  /** MFR_ID once the device answered it (null: no usable name); undefined until then. */
+  private mfrId: string | null | undefined;
+  private withMfrId: DeviceIdentity | undefined;
+  private mfrIdFailed = 0;
 
   constructor(
     modbus: ModbusClient,
@@ -63,6 +90,27 @@ export class Psu extends ModbusDriver {
     ]);
     this.setting = this.reg('PSU_Setting_Register');
     for (const bit of [BIT_WRITE_ENABLE, BIT_CLEAR_FAULTS, BIT_POWER_CYCLE]) this.bitName(bit);
+    this.onIdentityError = options.onIdentityError;
+  }
+
+  /**
+   * The Modbus identity, with the manufacturer from PMBus MFR_ID when the fast lane is configured
+   * (the ORv3 and HPR PSU maps have no register for it). MFR_ID is read once, after the Modbus
+   * identity; a failed read is counted, reported to `onIdentityError` and tried again at the next
+   * call, and the identity is returned without it: PMBus never fails the Modbus identity.
+   */
+  override async identity(): Promise<DeviceIdentity> {
+    const id = await super.identity();
+    if (this.endpoint === undefined || id.manufacturer !== null) return id;
+    if (this.mfrId === undefined) this.mfrId = await this.readMfrId();
+    if (typeof this.mfrId !== 'string') return id;
+    this.withMfrId ??= Object.freeze({ ...id, manufacturer: this.mfrId });
+    return this.withMfrId;
+  }
+
+  /** Failed PMBus MFR_ID reads so far (NACK, PEC error, bad block, I/O fault). */
+  get mfrIdFailures(): number {
+    return this.mfrIdFailed;
   }
 
   /** One sweep of the telemetry plan at telemetry priority (identity read the first time). */
@@ -197,6 +245,29 @@ export class Psu extends ModbusDriver {
   /** PMBus CLEAR_FAULTS (also clears the extension's latched EXT_STATUS bits). */
   clearFaultsFast(): Promise<void> {
     return this.fast().send('CLEAR_FAULTS');
+  }
+
+  /** MFR_ID through the PMBus client (block read, PEC checked); undefined when it failed. */
+  private async readMfrId(): Promise<string | null | undefined> {
+    const ep = this.fast();
+    let c: PmbusCommandDef;
+    try {
+      c = ep.command('MFR_ID');
+    } catch {
+      return null; // command sets without MFR_ID (UnsupportedCommand): nothing to ask or retry
+    }
+    try {
+      const data = await ep.client.readBlock(ep.address, c.code, { priority: 'telemetry' });
+      return mfrIdText(data, c.maxLength);
+    } catch (e) {
+      this.mfrIdFailed++;
+      try {
+        this.onIdentityError?.(e);
+      } catch {
+        /* a logging hook must not fail the identity */
+      }
+      return undefined;
+    }
   }
 
   // ---- write-enable sequence ----

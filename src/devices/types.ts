@@ -35,6 +35,11 @@ export interface DriverOptions {
   readonly pmbusCommandSets?: readonly PmbusCommandSet[];
   /** Response timeout for this device's Modbus requests, ms (default: the client's). */
   readonly timeoutMs?: number;
+  /**
+   * Every failed read of an optional identity source (a PSU's PMBus MFR_ID), after it was
+   * counted; the identity is returned without it (logging; must not throw).
+   */
+  readonly onIdentityError?: (error: unknown) => void;
 }
 
 export interface TimeSyncHandle {

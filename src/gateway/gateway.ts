@@ -77,6 +77,7 @@ export class Gateway {
   private readonly opts: GatewayOptions;
   private readonly maps: BuiltinMaps;
   private drivers: Driver[] = [];
+  private readonly identityErrorSeen = new Set<string>();
   private poller: Poller | undefined;
   private readonly startedAtMs: number;
   private readonly epochOffsetMs: number;
@@ -163,11 +164,24 @@ export class Gateway {
     const pmbus = this.opts.pmbus?.(shelf);
     const slot = addressSlot(d.map, d.address)?.slot ?? 0;
     const base = d.kind === 'psu' ? PMBUS_PSU_BASE_ADDRESS : PMBUS_BBU_BASE_ADDRESS;
+    const id = `${d.kind}-${d.address}`;
+    // A dead PMBus address fails on every slow sweep: journal the first failure per unit.
+    const onIdentityError = (e: unknown): void => {
+      if (this.identityErrorSeen.has(id)) return;
+      this.identityErrorSeen.add(id);
+      this.journal.append({
+        severity: 'Warning',
+        origin: 'device',
+        messageId: 'OpenRackGateway.1.0.IdentityReadFailed',
+        message: `${id}: PMBus identity (MFR_ID) not read: ${(e as Error).message ?? String(e)}; retried every sweep`,
+        subject: id,
+      });
+    };
     return createDriver(
       d,
       this.opts.modbus,
       this.clock,
-      pmbus ? { pmbus, pmbusAddress: base + slot } : {},
+      pmbus ? { pmbus, pmbusAddress: base + slot, onIdentityError } : {},
     );
   }
 

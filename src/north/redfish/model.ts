@@ -47,7 +47,8 @@ export const psuNominalVac = (family: string): number => PSU_NOMINAL_VAC[family]
  * The shelf's maker as its modules report it (Modbus identity registers): the one manufacturer
  * every module that names one agrees on, else null. The shelf has no identity registers of its
  * own (its PMI/PMM module is what the gateway replaces), so its serial and part numbers stay
- * unknown; ORv3 PSU maps carry no manufacturer, so on most shelves the BBUs name it.
+ * unknown. PSUs name theirs through PMBus MFR_ID (their Modbus maps carry none), BBUs through
+ * their Modbus identity.
  */
 export function shelfManufacturer(gw: Gateway, s: ShelfView): string | null {
   let found: string | null = null;

@@ -48,7 +48,7 @@ describe.skipIf(!SHARED_PRESENT)('Redfish identity, peaks and host facts', () =>
     expect(s.json.PeakReading).toBeGreaterThanOrEqual(Math.round(peak.value * 1000) / 1000);
   });
 
-  it('names the shelf maker from the modules that report one; PSUs keep what their map has', async () => {
+  it('names the shelf maker from the modules that report one; PSUs name theirs over PMBus MFR_ID', async () => {
     const bbu = f.gateway.bbu(f.service.ctx.model.shelves()[0]!.bbus[0]!.unit)!;
     const maker = bbu.identity.manufacturer;
     expect(maker).toBeTruthy();
@@ -60,7 +60,8 @@ describe.skipIf(!SHARED_PRESENT)('Redfish identity, peaks and host facts', () =>
       expect(r.json.PartNumber).toBeNull();
     }
     const psu = await c.get(`${C}/PowerSubsystem/PowerSupplies/PSU1`, f.admin);
-    expect(psu.json.Manufacturer).toBeNull(); // ORv3/HPR PSU maps carry no manufacturer
+    // The PSU Modbus maps carry no manufacturer: the driver reads PMBus MFR_ID.
+    expect(psu.json.Manufacturer).toBe(maker);
     expect(psu.json.SerialNumber).toMatch(/\S/);
     expect(psu.json.PartNumber).toMatch(/\S/);
     const fw = await c.get('/redfish/v1/UpdateService/FirmwareInventory/PowerShelf1_BBU1', f.admin);

@@ -100,11 +100,53 @@ describe('orv3gw sim', () => {
 describe('orv3gw run --sim', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('runs the gateway on the embedded demo shelf and prints its own view', async () => {
+  it('runs the control loop on the embedded demo shelf and rides through its sag at t=30 s', async () => {
+    const c = capture();
+    // Faster than this box can step the loop: the shelf slips behind the wall clock, which the
+    // command reports; the simulated run is the same.
+    const code = await run(
+      'run',
+      '--sim',
+      '--speed',
+      '50',
+      '--duration',
+      '31',
+      '--redfish-listen',
+      '127.0.0.1:0',
+    );
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    const out = c.out();
+    expect(out).toMatch(/gateway on the simulated shelf "demo-live".*control loop on/);
+    expect(out).toMatch(/discovered 12 devices/);
+    // The loop's own view over PMBus, its rate on the shelf's clock, then the slow lane's.
+    expect(out).toMatch(/control mode autonomous → normal/);
+    expect(out).toMatch(
+      /control normal: AC 2\d\d V \(normal\) {2}bus 5\d\.\d\d V {2}load \d+\.\d kW {2}BBU \d+\.\d kW {2}\d{3,4} ticks\/s 0 overruns/,
+    );
+    expect(out).toMatch(/\| slow lane: bus 5\d\.\d\d V \(age \d+ ms\)/);
+    expect(out).toMatch(/devices 12 live 0 dormant/);
+    // The 0 p.u. × 150 ms sag at t=30 s: the loop rides it on the BBUs and hands back.
+    expect(out).toMatch(/t=30\.\d s: control mode normal → ride: AC sag/);
+    expect(out).toMatch(/control mode ride → recover/);
+    expect(out).toMatch(/t=30\.\d s: control mode recover → normal/);
+    const summary =
+      /control loop: (\d+) ticks, (\d+) overruns, .* lowest bus it read (\d+\.\d+) V/.exec(out);
+    expect(summary).not.toBeNull();
+    // Discovery takes ~11.3 s of bus time; the loop ticks at 1 kHz from then on.
+    expect(Number(summary![1])).toBeGreaterThan(19_000);
+    expect(Number(summary![2])).toBe(0);
+    // The bus the loop read never fell to the BBUs' native 48.5 V trigger.
+    expect(Number(summary![3])).toBeGreaterThan(48.5);
+    expect(out).toMatch(/stopped at t=31\.0 s/);
+  });
+
+  it('polls only with --no-control: the fast lane gives bus and AC at 1 kHz', async () => {
     const c = capture();
     const code = await run(
       'run',
       '--sim',
+      '--no-control',
       '--speed',
       '50',
       '--duration',
@@ -115,11 +157,19 @@ describe('orv3gw run --sim', () => {
     vi.restoreAllMocks();
     expect(code).toBe(0);
     const out = c.out();
-    expect(out).toMatch(/gateway on the simulated shelf "demo-live"/);
+    expect(out).toMatch(/gateway on the simulated shelf "demo-live".*polling only \(no control\)/);
     expect(out).toMatch(/discovered 12 devices/);
-    expect(out).toMatch(/bus 5\d\.\d\d V \(age \d\.\d ms\)/);
-    expect(out).toMatch(/devices 12 live 0 dormant/);
+    expect(out).toMatch(/AC min 2\d\d V {2}bus 5\d\.\d\d V \(age \d\.\d ms\)/);
+    expect(out).toMatch(/devices 12 live 0 dormant {2}fast lane \d+ Hz/);
+    expect(out).not.toMatch(/control (loop|mode)/);
     expect(out).toMatch(/stopped at t=14\.0 s/);
+  });
+
+  it('documents --no-control in `run --help`', async () => {
+    const c = capture();
+    expect(await run('run', '--help')).toBe(0);
+    vi.restoreAllMocks();
+    expect(c.out()).toMatch(/--no-control +no 1 kHz control loop: the gateway only polls/);
   });
 
   it('stops cleanly on SIGTERM during discovery, with the shelf living on until the sweep ends', async () => {
