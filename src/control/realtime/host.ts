@@ -136,9 +136,11 @@ export class RealtimeLoop {
           workerData: init,
           alsoImports: [this.o.taskUrl],
           name: 'orv3-realtime-loop',
-          // A large young generation: the loop allocates a little every tick (views, decisions)
-          // and each scavenge lands on a tick; 64 MB semi-spaces make them ~30× rarer here.
-          resourceLimits: { maxYoungGenerationSizeMb: 192, ...this.options.resourceLimits },
+          // A small young generation (2 MB semi-spaces): the loop allocates ~30 kB a tick over
+          // the simulated wire, and V8's default lets the young generation grow to 16 MB semi-
+          // spaces whose scavenges took 1–3 ms here (max jitter 2–3 ms); at 6 MB a scavenge
+          // every ~40 ms costs 0.5–0.8 ms, inside a tick's slack (bench:loop alone: max 0.73 ms).
+          resourceLimits: { maxYoungGenerationSizeMb: 6, ...this.options.resourceLimits },
         });
       } catch (e) {
         this.st = 'dead';
