@@ -11,9 +11,15 @@
  * forked child (redfish-load.ts), open loop, latency measured from each request's due time.
  *
  *   tsx test/bench/redfish.ts [--rate=500 | --rates=200,500,1000] [--duration=20] [--warmup=2]
- *                             [--target-p99=5] [--json]
+ *                             [--target-p99=5] [--deployment=control|poller] [--json]
+ *
+ * Deployment: by default the process is laid out as `run --sim` runs the gateway — the slow lane
+ * and the service on the main thread, the 1 kHz control loop (the real ControlLoop, on its own
+ * simulated shelf) in its worker, competing for the same two cores; `poller` puts the gateway's
+ * 1 kHz PMBus poller on the service thread instead (the `--no-control` layout).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { RealtimeLoop } from '../../src/control/realtime/index.js';
 import { parseArgs } from 'node:util';
 import { startRedfishFixture, type RedfishFixture } from '../support/redfish-fixture.js';
 import { RedfishClient, jsonOf } from '../conformance/support/http.js';
@@ -31,6 +37,9 @@ const USAGE = `usage: tsx test/bench/redfish.ts [options]
   --duration=20         measured window per rate, seconds
   --warmup=2            seconds of load before the window (connections, JIT, caches)
   --target-p99=5        the target line's p99 bound, ms
+  --deployment=control  control: the slow lane on the service thread and the real 1 kHz control
+                        loop in its worker (as run --sim runs); poller: --no-control, the 1 kHz
+                        PMBus poller on the service thread
   --json                print JSON instead of the tables`;
 
 function fail(message: string): never {
@@ -55,6 +64,7 @@ function options() {
         duration: { type: 'string' },
         warmup: { type: 'string' },
         'target-p99': { type: 'string' },
+        deployment: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -74,8 +84,26 @@ function options() {
     windowMs: positive('duration', v.duration, 20) * 1000,
     warmupMs: positive('warmup', v.warmup, 2) * 1000,
     targetP99Ms: positive('target-p99', v['target-p99'], 5),
+    deployment: deploymentOf(v.deployment),
     json: v.json ?? false,
   };
+}
+
+function deploymentOf(text: string | undefined): 'control' | 'poller' {
+  if (text === undefined || text === 'control' || text === 'poller') return text ?? 'control';
+  return fail(`--deployment must be control or poller, got "${text}"`);
+}
+
+/** The control loop's worker: the real ControlLoop on its own simulated shelf, at 1 kHz. */
+async function startControlWorker(): Promise<RealtimeLoop> {
+  const loop = new RealtimeLoop({
+    task: { url: new URL('../../src/simlink/realtime-shelf-task.ts', import.meta.url) },
+  });
+  loop.onEvent((e) => {
+    if (e.type === 'died' || e.type === 'stall') console.error(`bench:redfish: ${e.error.message}`);
+  });
+  await loop.start();
+  return loop;
 }
 
 const linkOf = (payload: unknown, key: string): string | null => {
@@ -178,6 +206,8 @@ async function main(): Promise<void> {
   }, budgetMs).unref();
 
   let fx: RedfishFixture | null = null;
+  let control: RealtimeLoop | undefined;
+  let drain: ReturnType<typeof setInterval> | undefined;
   const client: { c: RedfishClient | null } = { c: null };
   const wall = new WallClock();
   const cpu = new CpuTimeline(wall);
@@ -187,7 +217,10 @@ async function main(): Promise<void> {
     console.error(
       'bench:redfish: starting the gateway and its Redfish service on the simulated shelf ...',
     );
-    fx = await startRedfishFixture({ realTime: true });
+    fx = await startRedfishFixture({ realTime: true, fastLane: o.deployment === 'poller' });
+    if (o.deployment === 'control') control = await startControlWorker();
+    // The worker's telemetry is drained as the gateway would, so its ring never fills.
+    drain = setInterval(() => control?.drainTelemetry(() => undefined), 20);
     const c = new RedfishClient({ url: fx.url, ...(fx.ca ? { ca: fx.ca } : {}), maxSockets: 1 });
     client.c = c;
     await c.authenticate({ kind: 'session', ...fx.admin });
@@ -199,6 +232,7 @@ async function main(): Promise<void> {
       url: fx.url,
       connections: CONNECTIONS,
       auth: 'session (X-Auth-Token)',
+      deployment: o.deployment,
       windowS: o.windowMs / 1000,
       warmupS: o.warmupMs / 1000,
       targets,
@@ -207,6 +241,7 @@ async function main(): Promise<void> {
     if (!o.json) {
       console.log(
         `bench:redfish: ${fx.url}, ${CONNECTIONS} keep-alive connections, one session, open-loop ` +
+          `(deployment: ${o.deployment === 'control' ? 'slow lane here, 1 kHz control loop in its worker' : '1 kHz PMBus poller on the service thread'}) ` +
           `round robin over:\n${targets.map((t) => `  ${t.kind.padEnd(22)} ${t.uri}`).join('\n')}\n` +
           `latency = due time -> end of response; service process idle (shelf sim only): ` +
           `${idleCpuPct.toFixed(1)} % of one core\n`,
@@ -263,6 +298,13 @@ async function main(): Promise<void> {
     if (o.json) console.log(JSON.stringify({ setup, results, shelfSlip, verdict: v }, null, 2));
     else console.log(v.line);
   } finally {
+    clearInterval(drain);
+    const cs = await control?.stop();
+    if (cs && !o.json)
+      console.log(
+        `control loop worker: ${cs.ticks} ticks, ${cs.overruns} overruns, jitter p99 ` +
+          `${cs.jitter.p99Ms.toFixed(3)} ms, max ${cs.jitter.maxMs.toFixed(3)} ms`,
+      );
     cpu.stop();
     await client.c?.logout().catch(() => undefined);
     client.c?.close();

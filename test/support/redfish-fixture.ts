@@ -51,6 +51,11 @@ export interface RedfishFixtureOptions {
   realTime?: boolean;
   /** Pacing of the shelf with `realTime` (defaults in src/simlink/real-time-pacer.ts). */
   pacer?: PacerOptions;
+  /**
+   * The gateway's 1 kHz PMBus poller on this thread (default true). A deployment with control
+   * runs the fast lane in the control loop's worker instead, leaving the slow lane here.
+   */
+  fastLane?: boolean;
   /** Service options to override (limits, policies); gateway, host and port are the fixture's. */
   redfish?: Partial<Omit<RedfishServiceOptions, 'gateway' | 'host' | 'port'>>;
 }
@@ -85,7 +90,7 @@ export async function startRedfishFixture(
   const { sim, gateway } = createSimGateway(scenario, {
     ...(opts.realTime ? { epochOriginMs: real.epochMs() } : {}),
     // A 500 ms slow lane sees a PSU alarm within period + sweep (< 1 s on an HPR shelf).
-    gateway: { slowPeriodMs: 500 },
+    gateway: { slowPeriodMs: 500, ...(opts.fastLane === false ? { fastLane: false } : {}) },
   });
   let started = false;
   const starting = gateway.start().then(() => (started = true));
