@@ -208,6 +208,7 @@ export class Gateway {
     let minSoc: number | null = null;
     let discharging = 0;
     let busV: number | null = null;
+    let busAtMs: number | null = null;
     for (const d of this.drivers) {
       if (d.kind === 'psu') {
         const t = this.psu(d.unit);
@@ -220,7 +221,10 @@ export class Gateway {
         if (t) {
           minSoc = minSoc === null ? t.charge.socPct : Math.min(minSoc, t.charge.socPct);
           if (t.status.discharging) discharging++;
-          busV ??= t.bus.voltageV;
+          if (busV === null) {
+            busV = t.bus.voltageV;
+            busAtMs = t.bus.sampledAtMs;
+          }
         }
       }
     }
@@ -234,7 +238,12 @@ export class Gateway {
     }
     return {
       busV: fastBus ? (fastBus.value as number) : busV,
-      busAgeMs: fastBus ? fastBus.ageMs : null,
+      // Without a fast lane (the control loop owns the PMBus) the slow lane's sample says how old.
+      busAgeMs: fastBus
+        ? fastBus.ageMs
+        : busV !== null && busAtMs !== null
+          ? this.clock.nowMs() - busAtMs
+          : null,
       minAcInputV: minAc,
       psuInputW: inW,
       psuOutputW: outW,
