@@ -155,6 +155,8 @@ export class LoopDriver {
   async stop(maxMs = 60_000): Promise<void> {
     const end = this.clock.nowMs() + maxMs;
     if (this.starting) await this.drive(this.starting, end);
+    // A clean stop hands the setpoints back rather than leaving them to their leases.
+    this.loop?.release();
     await this.drive(this.sg.gateway.stop(), end);
   }
 

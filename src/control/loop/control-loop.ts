@@ -170,6 +170,27 @@ export class ControlLoop {
     }
   }
 
+  /**
+   * Hands the shelf back to native behaviour at a clean stop instead of waiting for the leases
+   * to lapse: discharge setpoints to 0, PSU hold arms disarmed. Not during an outage or its
+   * recovery (ride/recover): there the leases keep the BBUs carrying the load for their last
+   * ≤ 250 ms, which a release would cut short. Returns the writes made (0 when it declined).
+   */
+  release(): number {
+    const m = this.coordinator.mode;
+    if (m === 'ride' || m === 'recover') return 0;
+    const n = this.writer.releaseAll(this.bbuIdx, this.ready, () => this.charge());
+    if (n > 0) {
+      this.o.journal?.append({
+        severity: 'OK',
+        origin: 'control',
+        messageId: 'OpenRackGateway.1.0.ControlReleased',
+        message: `control loop stopped: ${n} setpoint(s) handed back to native behaviour`,
+      });
+    }
+    return n;
+  }
+
   /** A workload hint ("+30 kW in 50 ms"): feed-forward for the predictor, when it takes one. */
   hint(deltaW: number, leadMs: number, rampMs?: number): void {
     if (!Number.isFinite(deltaW) || !(leadMs >= 0)) return;

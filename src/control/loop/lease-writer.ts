@@ -79,6 +79,37 @@ export class LeaseWriter {
     }
   }
 
+  /**
+   * Ends every setpoint this writer holds, for a clean stop: discharges to 0, PSU hold arms
+   * disarmed. Best effort: a write that fails is left to its lease. Returns the writes made.
+   */
+  releaseAll(bbuIdx: readonly number[], ready: Uint8Array, charge: () => number): number {
+    let writes = 0;
+    const tryWrite = (f: () => void): void => {
+      try {
+        f();
+        writes++;
+      } catch {
+        // Its lease ends it.
+      }
+      charge();
+    };
+    for (let j = 0; j < bbuIdx.length; j++) {
+      const i = bbuIdx[j]!;
+      const cur = this.dis[j]!;
+      if (!ready[i] || !(cur > 0 || Number.isNaN(cur))) continue;
+      tryWrite(() => this.io.write(this.devices[i]!, 'bbuDischargeW', 0));
+      this.dis[j] = 0;
+    }
+    for (let i = 0; i < this.devices.length; i++) {
+      const d = this.devices[i]!;
+      if (d.kind !== 'psu' || !ready[i] || this.holdAt[i] === -Infinity) continue;
+      tryWrite(() => this.io.write(d, 'psuHold', 0));
+      this.holdAt[i] = -Infinity;
+    }
+    return writes;
+  }
+
   anyDischarge(): boolean {
     for (let j = 0; j < this.dis.length; j++) if (this.dis[j]! > 0) return true;
     return false;

@@ -60,7 +60,7 @@ function rig() {
     reserveLoadW: 0,
   });
   const readBack = (): number[] => bbuIdx.map((i) => io.readSetpoint(devices[i]!, 'bbuDischargeW'));
-  return { sim, io, writer, bbuIdx, ready, samples, charge, decision, readBack };
+  return { sim, io, devices, writer, bbuIdx, ready, samples, charge, decision, readBack };
 }
 
 describe('LeaseWriter bus budget', () => {
@@ -136,5 +136,25 @@ describe('LeaseWriter bus budget', () => {
     );
     expect(out.writes).toBe(n - 1);
     for (let j = 1; j < n; j++) expect(r.writer.dischargeInForce(j)).toBe(1000);
+  });
+
+  it('releaseAll hands every held setpoint back: discharges to 0, hold arms disarmed', () => {
+    const r = rig();
+    const n = r.bbuIdx.length;
+    const on = Array.from({ length: n }, () => 800);
+    const d = { ...r.decision(on), hold: true };
+    // Enough ticks for the two-per-tick hold renewals to reach every PSU.
+    for (let k = 0; k < 8; k++)
+      r.writer.apply(d, r.bbuIdx, r.ready, r.samples, r.sim.clock.nowMs(), r.charge);
+    expect(r.readBack()).toEqual(on);
+    const psus = r.devices.filter((x) => x.kind === 'psu');
+    expect(psus.every((p) => r.io.readSetpoint(p, 'psuHold') === 1)).toBe(true);
+    const writes = r.writer.releaseAll(r.bbuIdx, r.ready, r.charge);
+    expect(writes).toBe(n + psus.length);
+    expect(r.readBack()).toEqual(on.map(() => 0));
+    expect(psus.every((p) => r.io.readSetpoint(p, 'psuHold') === 0)).toBe(true);
+    expect(r.writer.anyDischarge()).toBe(false);
+    // Nothing left to release.
+    expect(r.writer.releaseAll(r.bbuIdx, r.ready, r.charge)).toBe(0);
   });
 });
