@@ -5,13 +5,18 @@ interface RealHandle extends TimerHandle {
   readonly repeating: boolean;
 }
 
-/** Clock backed by process.hrtime (monotonic) and the host's wall clock. */
+/**
+ * Clock backed by the monotonic high-resolution timer (`performance.now()`, uv_hrtime
+ * underneath) and the host's wall clock. performance.now() rather than hrtime.bigint(): the
+ * real-time loop reads the clock every tick and while spinning, and two BigInts per read were
+ * garbage the worker's young generation then had to scavenge on some tick.
+ */
 export class RealClock implements Clock {
   private nextId = 1;
-  private readonly originNs = process.hrtime.bigint();
+  private readonly origin = performance.now();
 
   nowMs(): number {
-    return Number(process.hrtime.bigint() - this.originNs) / 1e6;
+    return performance.now() - this.origin;
   }
 
   epochMs(): number {

@@ -28,7 +28,7 @@ export interface LoopDeps {
 
 /**
  * Stop-word polls between two clock reads while spinning. Reading the clock allocates (RealClock
- * makes BigInts, any double-returning time source boxes a HeapNumber), and at ~10⁷ reads/s the
+ * boxes the double performance.now() returns as a HeapNumber when it escapes), and at ~10⁷ reads/s the
  * worker's young generation fills in milliseconds: a scavenge (0.2–0.3 ms here) then lands on
  * whichever tick is next. Polling a shared word in between costs nothing on the heap and keeps
  * the deadline resolution around a microsecond.
