@@ -24,6 +24,8 @@ export interface BbuReading {
   readonly poutW: number;
   readonly chargeW: number;
   readonly nativeTriggers: number;
+  /** Commanded discharges that ended into native backup (AC not back when they ended). */
+  readonly leaseFallbacks: number;
   /** Time until a commanded (forced) discharge lapses by itself, ms; 0 when none is in force. */
   readonly forcedLeaseRemainingMs: number;
 }
@@ -151,6 +153,7 @@ export class Instruments {
       poutW: b.poutW,
       chargeW: b.chargeW,
       nativeTriggers: b.nativeTriggers,
+      leaseFallbacks: b.leaseFallbacks,
       forcedLeaseRemainingMs:
         b.state === BbuState.Forced ? Math.max(0, b.forcedExpiresMs - this.#z.tMs) : 0,
     };

@@ -71,6 +71,8 @@ export class SimBbu {
   lossW = 0;
   nativeTriggers = 0;
   commandedStarts = 0;
+  /** Commanded discharges that ended (lease lapsed or 0 written) into native backup. */
+  leaseFallbacks = 0;
   dischargeEvents = 0;
   readonly alarms: BbuAlarms = {
     packOverCurrent: false,
@@ -161,7 +163,15 @@ export class SimBbu {
       case BbuState.Forced:
         if (nowMs >= this.forcedExpiresMs || this.forcedW <= 0) {
           this.forcedW = 0;
-          this.endDischarge(BbuState.Standby);
+          // Back to native control, not to a cold start: while the shelf's AC is not back (for
+          // the time native backup waits before it stops), the converter that is already
+          // running stays on as native backup — what the native rule would be doing now —
+          // instead of stopping and re-triggering through dwell and start-up with the PSUs off.
+          if (this.acOkMs < p.stopAfterAcOkMs) {
+            this.state = BbuState.Backup;
+            this.dwellMs = 0;
+            this.leaseFallbacks++;
+          } else this.endDischarge(BbuState.Standby);
         } else if (below) {
           // The native rule still guards the bus under a command that asks too little.
           this.dwellMs += dtMs;

@@ -55,8 +55,11 @@ export function createTask(options: JsonValue, ctx: TaskContext): RealtimeTask {
     const until = ctx.clock.nowMs() + us / 1000;
     const endUs = Math.round((until - t0) * 1000);
     if (endUs > sim.tUs) sim.advanceTo(endUs);
+    // Atomics.wait wakes ~0.05–0.1 ms late: sleep most of the rest, spin the last 0.1 ms, as
+    // an ioctl returning on the controller's interrupt would not overshoot.
     const left = until - ctx.clock.nowMs();
-    if (left > 0) Atomics.wait(sleeper, 0, 0, left);
+    if (left > 0.15) Atomics.wait(sleeper, 0, 0, left - 0.1);
+    while (ctx.clock.nowMs() < until);
   };
   const loop = new ControlLoop({
     clock: ctx.clock,
