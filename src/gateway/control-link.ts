@@ -65,6 +65,13 @@ export function createControlLoop(gw: Gateway, o: StartControlOptions): ControlL
       return t.charge.fullChargeAh * cells * (loop?.cfg.bbuNominalCellV ?? 3.6);
     },
   });
+  const built = loop;
+  gw.attachControlStatus(() => ({
+    mode: built.mode,
+    ticks: built.stats.ticks,
+    overruns: built.stats.overruns,
+    throttleRequested: built.throttleRequested,
+  }));
   // Workload hints from the north side (MQTT hint topic, Redfish) feed the predictor forward.
   gw.commands.hintListeners.add((h) => loop?.hint(h.deltaW, h.leadMs, h.rampMs));
   return loop;

@@ -78,6 +78,7 @@ export class Gateway {
   private readonly maps: BuiltinMaps;
   private drivers: Driver[] = [];
   private readonly identityErrorSeen = new Set<string>();
+  private controlStatus: (() => ControlStatus) | undefined;
   private poller: Poller | undefined;
   private readonly startedAtMs: number;
   private readonly epochOffsetMs: number;
@@ -256,10 +257,20 @@ export class Gateway {
     };
   }
 
+  /** The control loop's status for the north side (control-link.ts attaches it). */
+  attachControlStatus(status: (() => ControlStatus) | undefined): void {
+    this.controlStatus = status;
+  }
+
+  get control(): ControlStatus | null {
+    return this.controlStatus?.() ?? null;
+  }
+
   private nodeMetrics(): MetricSample[] {
     const at = this.clock.epochMs();
     const s = this.summary();
     const stats = this.poller?.stats();
+    const c = this.control;
     const m: MetricSample[] = [
       {
         name: 'Gateway/Uptime',
@@ -281,6 +292,16 @@ export class Gateway {
         name: 'Lanes/Slow Errors',
         type: 'Int64',
         value: stats?.slow?.errors ?? 0,
+        timestampMs: at,
+      },
+      // The control loop's state, null when none runs (the set stays the same for the birth).
+      { name: 'Control/Mode', type: 'String', value: c?.mode ?? null, timestampMs: at },
+      { name: 'Control/Ticks', type: 'Int64', value: c?.ticks ?? null, timestampMs: at },
+      { name: 'Control/Overruns', type: 'Int64', value: c?.overruns ?? null, timestampMs: at },
+      {
+        name: 'Control/Throttle Requested',
+        type: 'Boolean',
+        value: c?.throttleRequested ?? null,
         timestampMs: at,
       },
       {
@@ -332,6 +353,14 @@ export class Gateway {
     });
     return out;
   }
+}
+
+/** What the north side reports of the control loop (src/control), when one runs. */
+export interface ControlStatus {
+  readonly mode: 'autonomous' | 'normal' | 'ride' | 'recover';
+  readonly ticks: number;
+  readonly overruns: number;
+  readonly throttleRequested: boolean;
 }
 
 export interface ShelfSummary {
