@@ -185,7 +185,11 @@ export class SimZone {
     const tS = this.tUs / 1e6;
     if (this.grid.isRamping(tS)) return true;
     for (const p of this.psus) capacity += p.continuousCapacityW();
-    return this.loadServedW > 0.98 * capacity;
+    // The chargers draw from the same bus: load + charging near the sources' limit is where the
+    // PSUs current-limit and the bus walks down to the BBUs' trigger within a few ms.
+    let chargeW = 0;
+    for (const b of this.bbus) chargeW += b.chargeW;
+    return this.loadServedW + chargeW > 0.98 * capacity;
   }
 
   /** Nothing can change within a quiet step: see StepParams.quietStepUs. */

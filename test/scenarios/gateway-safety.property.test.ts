@@ -138,6 +138,23 @@ describe(`closed-loop safety (${RUNS} random scenario × fault runs)`, () => {
             },
             { kind: 'laneDeath', atS: 0.8932090000000003 },
           ],
+          // The next soak: the gateway dies at 94 % load; its BBU charge limits lapse and all six
+          // chargers draw 550 W at once, the PSUs current-limit — and the simulator took a 10 ms
+          // quiet step through it and dropped the load (fixed in the zone's step control: the
+          // chargers' draw counts against the sources' capacity).
+          [
+            {
+              loadPct: 94,
+              stepPct: 3,
+              stepAtS: 0.3,
+              sagPu: 0.8,
+              sagAtS: 0.6,
+              sagMs: 20,
+              socPct: 40,
+              seed: 1,
+            },
+            { kind: 'kill', atS: 0.3 },
+          ],
         ],
       },
     );

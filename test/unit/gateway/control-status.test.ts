@@ -16,12 +16,12 @@ const scenario = () =>
     grid: { events: [] },
   });
 
-const metric = (ms: { name: string; value: unknown }[], name: string): unknown =>
+const metric = (ms: readonly { name: string; value: unknown }[], name: string): unknown =>
   ms.find((m) => m.name === name)?.value;
 
 describe('control status on the north side', () => {
   it('reports the running loop in the node metrics', async () => {
-    let seen: { name: string; value: unknown }[] = [];
+    let seen: readonly { name: string; value: unknown }[] = [];
     let ticks = 0;
     await runScenarioWithGateway(scenario(), {
       onTick: ({ sg, loop }) => {

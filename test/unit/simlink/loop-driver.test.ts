@@ -43,6 +43,7 @@ function fakeShelf(discoveryMs = 0) {
     commands: { powerCapW: null, hintListeners: new Set() },
     deviceDrivers: [],
     shelfOfUnit: () => undefined,
+    attachControlStatus: () => undefined,
     bbu: () => undefined,
     start: async () => {
       calls.push('start');
