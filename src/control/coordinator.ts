@@ -153,15 +153,17 @@ export class Coordinator {
         total = this.assist.step(v, pmax, cfg);
         if (Number.isFinite(v.loadW)) {
           this.preFaultW += (v.loadW - this.preFaultW) * (cfg.tickMs / 100);
+          // The reserve's load counts what unread PSUs may carry (never a smaller reserve).
+          const rl = v.loadW + (v.unreadPsuW ?? 0);
           this.sustainedW = Number.isFinite(this.sustainedW)
-            ? this.sustainedW + (v.loadW - this.sustainedW) * (cfg.tickMs / 2000)
-            : v.loadW;
+            ? this.sustainedW + (rl - this.sustainedW) * (cfg.tickMs / 2000)
+            : rl;
           this.secondW = Number.isFinite(this.secondW)
-            ? this.secondW + (v.loadW - this.secondW) * (cfg.tickMs / 1000)
-            : v.loadW;
+            ? this.secondW + (rl - this.secondW) * (cfg.tickMs / 1000)
+            : rl;
           this.halfW = Number.isFinite(this.halfW)
-            ? this.halfW + (v.loadW - this.halfW) * (cfg.tickMs / 500)
-            : v.loadW;
+            ? this.halfW + (rl - this.halfW) * (cfg.tickMs / 500)
+            : rl;
           this.envelopeW = Number.isFinite(this.envelopeW)
             ? Math.max(
                 this.halfW,
@@ -178,9 +180,10 @@ export class Coordinator {
     // second (a training job's compute phase, not its average), and never below the present
     // load limited to its 1 s average. A ~100 ms excursion (what the assist is for) moves it
     // little; a real rise within about a second.
+    const nowLoadW = v.loadW + (v.unreadPsuW ?? 0);
     const reserveLoadW = Number.isFinite(this.envelopeW)
-      ? Math.max(this.envelopeW, this.sustainedW, Math.min(v.loadW, this.secondW))
-      : v.loadW;
+      ? Math.max(this.envelopeW, this.sustainedW, Math.min(nowLoadW, this.secondW))
+      : nowLoadW;
     enforceDischarge(
       this.dis,
       this.prev,

@@ -40,6 +40,12 @@ export interface ZoneView {
   readonly loadW: number;
   /** Predicted load a few ms ahead (predictor + hints), W. */
   readonly loadAheadW: number;
+  /**
+   * What the PSUs without a fresh reading (unreadable, excluded) may be delivering beside the
+   * rest, W: their count times the mean of the PSUs read. Not in `loadW`; the backup reserve is
+   * sized on both, so a PSU the gateway cannot read never makes the reserve smaller.
+   */
+  readonly unreadPsuW?: number;
   readonly psus: readonly PsuView[];
   readonly bbus: readonly BbuView[];
   /** Grid power cap from the north side, W (null: none). */

@@ -155,6 +155,22 @@ describe(`closed-loop safety (${RUNS} random scenario × fault runs)`, () => {
             },
             { kind: 'kill', atS: 0.3 },
           ],
+          // The third: PSU 0 dead on PMBus, so the load the gateway read was 5/6 of the real one
+          // and the reserve was sized on it — the BBUs were spent below the true reserve (fixed:
+          // the reserve counts what unread PSUs may carry).
+          [
+            {
+              loadPct: 76,
+              stepPct: 5,
+              stepAtS: 0.40405039094039497,
+              sagPu: 0,
+              sagAtS: 0.6,
+              sagMs: 20,
+              socPct: 62,
+              seed: 1,
+            },
+            { kind: 'deadPsu', slot: 0 },
+          ],
         ],
       },
     );

@@ -350,6 +350,14 @@ export class ControlLoop {
     for (let i = 0; i < devs.length && Number.isNaN(busV); i++)
       busV = s.fresh(i, 'busV', nowMs, cfg.staleMs);
     const loadW = loadKnown ? load : NaN;
+    let psuKnown = 0;
+    let psuW = 0;
+    for (const p of psus)
+      if (!Number.isNaN(p.poutW)) {
+        psuKnown++;
+        psuW += p.poutW;
+      }
+    const unreadPsuW = psuKnown > 0 ? ((psus.length - psuKnown) * psuW) / psuKnown : 0;
     const ahead = this.forecaster.forecast(LOOKAHEAD_MS);
     return {
       nowMs,
@@ -358,6 +366,7 @@ export class ControlLoop {
       busV,
       loadW,
       loadAheadW: Number.isFinite(ahead) ? ahead : loadW,
+      unreadPsuW,
       psus,
       bbus,
       capW: this.o.powerCapW?.() ?? null,

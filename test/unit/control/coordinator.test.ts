@@ -130,4 +130,16 @@ describe('Coordinator', () => {
     // 33 kW of PSUs − 3 % margin − 20 kW load, shared by 6 BBUs, capped at 2 kW each.
     expect(low.d.chargeW[0]).toBeCloseTo(Math.min(2000, (33000 - 990 - 20000) / 6), 0);
   });
+
+  it('sizes the reserve on the load plus what unread PSUs may carry', () => {
+    const a = new Coordinator(cfg, 6);
+    const b = new Coordinator(cfg, 6);
+    const seen = run(a, 0, 3000, (t) => zoneView({ nowMs: t, loadW: 20000, loadAheadW: 20000 }));
+    const blind = run(b, 0, 3000, (t) =>
+      zoneView({ nowMs: t, loadW: 20000, loadAheadW: 20000, unreadPsuW: 4000 }),
+    );
+    expect(seen.at(-1)!.d.reserveLoadW).toBeCloseTo(20000, -1);
+    // A PSU the gateway cannot read makes the reserve larger, never smaller.
+    expect(blind.at(-1)!.d.reserveLoadW).toBeCloseTo(24000, -1);
+  });
 });
