@@ -517,7 +517,9 @@ export class SimPsu {
 
   /** Continuous output capacity now, W (for step control and reports). */
   continuousCapacityW(): number {
-    return this.state === PsuState.Running || this.state === PsuState.Holdup ? this.contW : 0;
+    // Running under a derated input (or a commanded limit), the cap in force is the capacity.
+    if (this.state === PsuState.Running) return Math.min(this.contW, this.pcapW);
+    return this.state === PsuState.Holdup ? this.contW : 0;
   }
 
   get restartDelayRange(): [number, number] {

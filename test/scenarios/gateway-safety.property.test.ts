@@ -171,6 +171,22 @@ describe(`closed-loop safety (${RUNS} random scenario × fault runs)`, () => {
             },
             { kind: 'deadPsu', slot: 0 },
           ],
+          // The fourth: the gateway dies while recharging at 2 kW per BBU; a 0.7 p.u. sag derates
+          // the PSUs under load + charging, and the simulator took a 12 ms step through the
+          // oscillation at the BBUs' trigger (fixed: a derated PSU's capacity is its derated cap).
+          [
+            {
+              loadPct: 58,
+              stepPct: 4,
+              stepAtS: 0.3,
+              sagPu: 0.7,
+              sagAtS: 0.6,
+              sagMs: 51,
+              socPct: 40,
+              seed: 1,
+            },
+            { kind: 'kill', atS: 0.37738656000000004 },
+          ],
         ],
       },
     );
