@@ -55,11 +55,11 @@ export function createTask(options: JsonValue, ctx: TaskContext): RealtimeTask {
     const until = ctx.clock.nowMs() + us / 1000;
     const endUs = Math.round((until - t0) * 1000);
     if (endUs > sim.tUs) sim.advanceTo(endUs);
-    // Atomics.wait wakes ~0.05–0.1 ms late: sleep most of the rest, spin the last 0.1 ms, as
-    // an ioctl returning on the controller's interrupt would not overshoot.
+    // Slept, not spun: a blocking ioctl costs the wire time but no CPU, and the CPU the loop
+    // does not use is what the main thread's services run on (Atomics.wait wakes ~0.05–0.1 ms
+    // late here, which the tick duration shows).
     const left = until - ctx.clock.nowMs();
-    if (left > 0.15) Atomics.wait(sleeper, 0, 0, left - 0.1);
-    while (ctx.clock.nowMs() < until);
+    if (left > 0) Atomics.wait(sleeper, 0, 0, left);
   };
   const loop = new ControlLoop({
     clock: ctx.clock,
