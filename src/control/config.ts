@@ -69,7 +69,12 @@ export interface ControlConfig {
   readonly excludeAfterFailures: number;
   /** Largest change of one BBU discharge setpoint per tick outside an outage, W. */
   readonly maxSetpointStepW: number;
-  /** Recharge: total charge power cap while the gateway manages charging, W per BBU. */
+  /**
+   * Recharge: charge power cap per BBU while the gateway manages charging, W. Default the native
+   * charger's rate (10 % of a 5.5 kW BBU): faster charging drains the PSUs' hold-up faster in a
+   * sag, and a gateway that dies with a faster limit leased would leave the shelf worse than
+   * native (closed-loop soak, 2026-11-22).
+   */
   readonly maxChargeW: number;
   /** Recharge: planning margin under the PSU and cap limits, fraction of PSU rating. */
   readonly chargeMargin: number;
@@ -106,7 +111,7 @@ export const DEFAULT_CONTROL_CONFIG: ControlConfig = Object.freeze({
   staleMs: 20,
   excludeAfterFailures: 5,
   maxSetpointStepW: 6000,
-  maxChargeW: 2000,
+  maxChargeW: 550,
   chargeMargin: 0.03,
 });
 

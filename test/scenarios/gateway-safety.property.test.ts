@@ -187,6 +187,22 @@ describe(`closed-loop safety (${RUNS} random scenario × fault runs)`, () => {
             },
             { kind: 'kill', atS: 0.37738656000000004 },
           ],
+          // The fifth (CI's random run): the gateway dies while recharging at 2 kW per BBU; in a
+          // 55 ms outage the chargers drained the PSUs' hold-up, and the held PSUs waited for a
+          // restart nobody sent (fixed: the gateway charges no faster than the native charger).
+          [
+            {
+              loadPct: 30,
+              stepPct: 0,
+              stepAtS: 0.3,
+              sagPu: 0,
+              sagAtS: 0.6000000000000001,
+              sagMs: 55,
+              socPct: 40,
+              seed: 1,
+            },
+            { kind: 'kill', atS: 0.3 },
+          ],
         ],
       },
     );

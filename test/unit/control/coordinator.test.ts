@@ -127,8 +127,8 @@ describe('Coordinator', () => {
     const low = run(c2, 3000, 5, (t) =>
       withBbus(zoneView({ nowMs: t, loadW: 20000, loadAheadW: 20000 }), () => ({ socPct: 80 })),
     ).at(-1)!;
-    // 33 kW of PSUs − 3 % margin − 20 kW load, shared by 6 BBUs, capped at 2 kW each.
-    expect(low.d.chargeW[0]).toBeCloseTo(Math.min(2000, (33000 - 990 - 20000) / 6), 0);
+    // 33 kW of PSUs − 3 % margin − 20 kW load, shared by 6 BBUs, capped at maxChargeW each.
+    expect(low.d.chargeW[0]).toBeCloseTo(Math.min(cfg.maxChargeW, (33000 - 990 - 20000) / 6), 0);
   });
 
   it('sizes the reserve on the load plus what unread PSUs may carry', () => {
