@@ -55,6 +55,30 @@ export interface MatchResult {
   falseAlarms: number;
 }
 
+/** Per step, the index of the detection matched to it (see matchDetections), or −1. */
+function matchIndices(
+  steps: readonly StepRef[],
+  detections: readonly Detection[],
+  windowMs: number,
+): Int32Array {
+  const used = new Uint8Array(detections.length);
+  const hit = new Int32Array(steps.length).fill(-1);
+  let first = 0;
+  steps.forEach((s, i) => {
+    while (first < detections.length && detections[first]!.atMs < s.onsetMs) first++;
+    for (let j = first; j < detections.length; j++) {
+      const d = detections[j]!;
+      if (d.atMs > s.onsetMs + windowMs) break;
+      if (used[j] === 0 && Math.sign(d.deltaW) === Math.sign(s.deltaW)) {
+        used[j] = 1;
+        hit[i] = j;
+        break;
+      }
+    }
+  });
+  return hit;
+}
+
 /**
  * A step is detected when a detection of its sign falls in [onset, onset + windowMs]; the first
  * such detection not already used by an earlier step counts, its latency is atMs − onset. A
@@ -67,21 +91,11 @@ export function matchDetections(
   detections: readonly Detection[],
   windowMs: number,
 ): MatchResult {
-  const used = new Uint8Array(detections.length);
+  const hit = matchIndices(steps, detections, windowMs);
   const lat: number[] = [];
-  let first = 0;
-  for (const s of steps) {
-    while (first < detections.length && detections[first]!.atMs < s.onsetMs) first++;
-    for (let j = first; j < detections.length; j++) {
-      const d = detections[j]!;
-      if (d.atMs > s.onsetMs + windowMs) break;
-      if (used[j] === 0 && Math.sign(d.deltaW) === Math.sign(s.deltaW)) {
-        used[j] = 1;
-        lat.push(d.atMs - s.onsetMs);
-        break;
-      }
-    }
-  }
+  steps.forEach((s, i) => {
+    if (hit[i]! >= 0) lat.push(detections[hit[i]!]!.atMs - s.onsetMs);
+  });
   let falseAlarms = 0;
   let k = 0;
   for (const d of detections) {
@@ -141,20 +155,10 @@ export function latenciesFrom(
   detections: readonly Detection[],
   windowMs: number,
 ): Float64Array {
-  const used = new Uint8Array(detections.length);
+  const hit = matchIndices(steps, detections, windowMs);
   const lat: number[] = [];
-  let first = 0;
-  steps.forEach((s, i) => {
-    while (first < detections.length && detections[first]!.atMs < s.onsetMs) first++;
-    for (let j = first; j < detections.length; j++) {
-      const d = detections[j]!;
-      if (d.atMs > s.onsetMs + windowMs) break;
-      if (used[j] === 0 && Math.sign(d.deltaW) === Math.sign(s.deltaW)) {
-        used[j] = 1;
-        lat.push(d.atMs - refMs[i]!);
-        break;
-      }
-    }
+  steps.forEach((_, i) => {
+    if (hit[i]! >= 0) lat.push(detections[hit[i]!]!.atMs - refMs[i]!);
   });
   return Float64Array.from(lat).sort();
 }
