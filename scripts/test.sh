@@ -5,8 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the integration tests use, installed through apt when missing and root.
-# socat + mbpoll: real Modbus master over pty pairs; mosquitto: the MQTT broker of the uplink tests.
-APT_PACKAGES=(socat mbpoll mosquitto)
+# socat + mbpoll: real Modbus master over pty pairs; mosquitto: the MQTT broker of the uplink tests;
+# rt-tests: cyclictest, bench:loop's platform floor, whose output parser is held to the real tool.
+APT_PACKAGES=(socat mbpoll mosquitto rt-tests)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

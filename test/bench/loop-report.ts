@@ -1,5 +1,6 @@
 /** bench:loop's figures: one row per run, the targets, the table and the JSON. */
 import type { RealtimeStats } from '../../src/control/realtime/index.js';
+import type { PlatformRun } from './loop-platform.js';
 
 export type Scenario = 'alone' | 'http';
 
@@ -26,6 +27,8 @@ export interface LoopRun {
   readonly telemetryDropped: number;
   /** Process CPU (all threads) over the window, % of one core. */
   readonly processCpuPct: number;
+  /** The hypervisor's share of the machine's CPU time in the window (/proc/stat steal), %. */
+  readonly stealPct: number | null;
   /** The machine's 1-minute load average at the window's end (other jobs share this box). */
   readonly loadAvg1: number;
   /** Nice value of the worker thread, null when inherited. */
@@ -51,7 +54,14 @@ export function summarizeRun(
   s: RealtimeStats,
   extra: Pick<
     LoopRun,
-    'processCpuPct' | 'loadAvg1' | 'nice' | 'fifo' | 'httpReqPerS' | 'httpTargetPerS' | 'loadgen'
+    | 'processCpuPct'
+    | 'stealPct'
+    | 'loadAvg1'
+    | 'nice'
+    | 'fifo'
+    | 'httpReqPerS'
+    | 'httpTargetPerS'
+    | 'loadgen'
   >,
 ): LoopRun {
   return {
@@ -72,6 +82,7 @@ export function summarizeRun(
 }
 
 const ms = (v: number): string => v.toFixed(3);
+const pct = (v: number | null): string => (v === null ? '-' : v.toFixed(1));
 
 export function formatTable(runs: readonly LoopRun[]): string {
   const head = [
@@ -90,6 +101,7 @@ export function formatTable(runs: readonly LoopRun[]): string {
     'lat max',
     'req/s',
     'cpu%',
+    'steal%',
     'load1',
     'target',
   ];
@@ -109,13 +121,65 @@ export function formatTable(runs: readonly LoopRun[]): string {
     ms(r.latencyMs.max),
     r.httpReqPerS === null ? '-' : `${r.httpReqPerS.toFixed(0)}/${r.httpTargetPerS}`,
     r.processCpuPct.toFixed(0),
+    pct(r.stealPct),
     r.loadAvg1.toFixed(1),
     verdict(r),
   ]);
+  return table(head, rows);
+}
+
+function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
+}
+
+/** One cyclictest run in the loop's place (test/bench/loop-platform.ts). */
+export interface PlatformRow extends PlatformRun {
+  readonly scenario: Scenario;
+  readonly fifo: number | null;
+  readonly stealPct: number | null;
+  readonly httpReqPerS: number | null;
+  readonly httpTargetPerS: number | null;
+}
+
+/**
+ * The platform floor table and, per scenario, the loop's jitter as a ratio to it (the first loop
+ * run of that scenario): ≤ 1 means the loop added nothing to what the machine does to any
+ * sleeping thread; a floor above the target means no thread that sleeps can meet it here.
+ */
+export function formatPlatform(platform: readonly PlatformRow[], runs: readonly LoopRun[]): string {
+  const head = ['platform', 'prio', 'cycles', 'lat p50', 'lat p99', 'lat max', 'req/s', 'steal%'];
+  const rows = platform.map((p) => [
+    p.scenario,
+    p.fifo !== null ? `fifo${p.fifo}` : '-',
+    `${p.cycles}/${p.expectedCycles}`,
+    ms(p.p50Ms),
+    ms(p.p99Ms),
+    ms(p.maxMs),
+    p.httpReqPerS === null ? '-' : `${p.httpReqPerS.toFixed(0)}/${p.httpTargetPerS}`,
+    pct(p.stealPct),
+  ]);
+  const out = [
+    "platform floor: cyclictest (rt-tests; C, mlockall, clock_nanosleep) in the loop's place, " +
+      'same period, priority and load — wake-up latency of a sleeping thread, ms',
+    table(head, rows),
+  ];
+  for (const p of platform) {
+    const r = runs.find((x) => x.scenario === p.scenario);
+    if (r === undefined) continue;
+    const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '-');
+    const floor =
+      p.maxMs > TARGETS.jitterMaxMs
+        ? ` (the floor itself is over the ${TARGETS.jitterMaxMs} ms bound)`
+        : '';
+    out.push(
+      `${p.scenario}: loop jitter / platform latency — p99 ${ratio(r.jitterMs.p99, p.p99Ms)}, ` +
+        `max ${ratio(r.jitterMs.max, p.maxMs)}${floor}`,
+    );
+  }
+  return out.join('\n');
 }
 
 /** "pass"/"FAIL p99"/"FAIL max"; alone runs are shown against the same targets for reference. */

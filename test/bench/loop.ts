@@ -15,7 +15,11 @@
  *
  *   tsx test/bench/loop.ts [--seconds=20] [--warmup=2] [--scenarios=alone,http] [--spin=0.3]
  *                          [--period=1] [--rate=500] [--connections=8] [--work=4] [--nice=N]
- *                          [--fifo=P] [--task=URL] [--json]
+ *                          [--fifo=P] [--task=URL] [--baseline=auto|none] [--json]
+ *
+ * Each scenario is first run with cyclictest (rt-tests) in the loop's place, same period, priority
+ * and load (test/bench/loop-platform.ts): the machine's own wake-up floor, which no sleeping thread
+ * beats. The loop's figures are printed beside it, with the hypervisor's steal share of each window.
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -27,9 +31,24 @@ import {
   RealtimeLoop,
   SYNTHETIC_TASK_URL,
 } from '../../src/control/realtime/index.js';
-import { startHeapChurn, startHttpLoad } from './loop-http.js';
+import { startHeapChurn, startHttpLoad, type HttpLoad } from './loop-http.js';
+import {
+  cyclictestAvailable,
+  readCpuTimes,
+  runCyclictest,
+  stealPct,
+  type PlatformRun,
+} from './loop-platform.js';
 import type { LoadgenMessage, LoadgenReport, LoadgenStart } from './loop-loadgen.js';
-import { formatTable, summarizeRun, TARGETS, type LoopRun, type Scenario } from './loop-report.js';
+import {
+  formatPlatform,
+  formatTable,
+  summarizeRun,
+  TARGETS,
+  type LoopRun,
+  type PlatformRow,
+  type Scenario,
+} from './loop-report.js';
 
 /** The tick body measured: the real control loop on a simulated shelf (see above). */
 const REAL_TASK_URL: URL = new URL('../../src/simlink/realtime-shelf-task.ts', import.meta.url);
@@ -47,6 +66,8 @@ const USAGE = `usage: tsx test/bench/loop.ts [options]
                           (default: the real control loop on a simulated shelf)
   --nice=N                nice value of the loop's worker thread only (negative needs root)
   --fifo=P                put the worker thread in SCHED_FIFO at priority P (chrt; Linux, root)
+  --baseline=auto         cyclictest run per scenario as the platform floor (auto: when
+                          installed, rt-tests package; none: skip)
   --json                  print JSON instead of the table`;
 
 function fail(message: string): never {
@@ -77,6 +98,7 @@ function options() {
         task: { type: 'string' },
         nice: { type: 'string' },
         fifo: { type: 'string' },
+        baseline: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -90,6 +112,8 @@ function options() {
   }
   const scenarios = (parsed.scenarios ?? 'alone,http').split(',') as Scenario[];
   for (const s of scenarios) if (s !== 'alone' && s !== 'http') fail(`unknown scenario "${s}"`);
+  const baseline = parsed.baseline ?? 'auto';
+  if (baseline !== 'auto' && baseline !== 'none') fail(`--baseline must be auto or none`);
   const spins = (parsed.spin ?? String(DEFAULT_SPIN_MS)).split(',').map((s) => num('spin', s, 0));
   return {
     seconds: num('seconds', parsed.seconds, 20, 0.1),
@@ -103,6 +127,7 @@ function options() {
     task: parsed.task === 'synthetic' ? SYNTHETIC_TASK_URL : (parsed.task ?? REAL_TASK_URL),
     nice: parsed.nice === undefined ? undefined : Number(parsed.nice),
     fifo: parsed.fifo === undefined ? null : Math.round(num('fifo', parsed.fifo, 0, 1)),
+    baseline: baseline === 'auto',
     json: parsed.json === true,
   };
 }
@@ -161,10 +186,15 @@ function schedFifo(tid: number | null, priority: number): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runOne(o: Options, scenario: Scenario, spinMs: number): Promise<LoopRun> {
+/** The scenario's main-thread load (none when alone), held for `body`, then taken down. */
+async function withLoad<T>(
+  o: Options,
+  scenario: Scenario,
+  totalMs: number,
+  body: (http: HttpLoad | null) => Promise<T>,
+): Promise<T & { loadgen: LoopRun['loadgen'] }> {
   const http = scenario === 'http' ? await startHttpLoad() : null;
   const stopChurn = scenario === 'http' ? startHeapChurn() : () => {};
-  const totalMs = (o.warmup + o.seconds) * 1000;
   const gen = http
     ? startLoadgen({
         type: 'start',
@@ -175,7 +205,51 @@ async function runOne(o: Options, scenario: Scenario, spinMs: number): Promise<L
       })
     : null;
   gen?.report.catch(() => {}); // awaited below; an early failure must not be unhandled meanwhile
+  try {
+    await gen?.started;
+    const result = await body(http);
+    const lg = gen ? await gen.report : null;
+    const loadgen = lg && {
+      completed: lg.completed,
+      errors: lg.errors,
+      skipped: lg.skipped,
+      p50Ms: lg.p50Ms,
+      p99Ms: lg.p99Ms,
+    };
+    return { ...result, loadgen };
+  } finally {
+    stopChurn();
+    await http?.close();
+  }
+}
 
+/** cyclictest in the loop's place, same period, priority and load. */
+async function runPlatform(o: Options, scenario: Scenario): Promise<PlatformRow> {
+  const r = await withLoad(o, scenario, o.seconds * 1000, async (http) => {
+    const served0 = http?.served() ?? 0;
+    const cpu0 = readCpuTimes();
+    const t0 = performance.now();
+    const run: PlatformRun = await runCyclictest(o.seconds, o.periodMs, o.fifo);
+    const wallMs = performance.now() - t0;
+    const served = (http?.served() ?? 0) - served0;
+    return {
+      run,
+      stealPct: stealPct(cpu0, readCpuTimes()),
+      httpReqPerS: http ? (served * 1000) / wallMs : null,
+    };
+  });
+  return {
+    scenario,
+    fifo: o.fifo,
+    ...r.run,
+    stealPct: r.stealPct,
+    httpReqPerS: r.httpReqPerS,
+    httpTargetPerS: r.httpReqPerS === null ? null : o.rate,
+  };
+}
+
+async function runOne(o: Options, scenario: Scenario, spinMs: number): Promise<LoopRun> {
+  const totalMs = (o.warmup + o.seconds) * 1000;
   const loop = new RealtimeLoop({
     task: { url: o.task, options: { workRepeats: o.work } },
     periodMs: o.periodMs,
@@ -192,49 +266,60 @@ async function runOne(o: Options, scenario: Scenario, spinMs: number): Promise<L
     loop.send({ kind: 'hint', deltaW: 2000 * Math.sin(records), leadMs: 20 });
   }, 20);
   try {
-    await gen?.started;
-    await loop.start();
-    if (loop.thread.niceError)
-      console.error(`bench:loop: nice not applied: ${loop.thread.niceError}`);
-    if (o.fifo !== null) schedFifo(loop.thread.osThreadId, o.fifo);
-    await sleep(o.warmup * 1000);
-    loop.resetStats();
-    const served0 = http?.served() ?? 0;
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await sleep(o.seconds * 1000);
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const load1 = loadavg()[0]!;
-    const served = (http?.served() ?? 0) - served0;
-    const stats = loop.stats();
-    const lg = gen ? await gen.report : null;
-    return summarizeRun({ scenario, periodMs: o.periodMs, spinMs, seconds: o.seconds }, stats, {
-      processCpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
-      loadAvg1: load1,
-      nice: o.nice ?? null,
-      fifo: o.fifo,
-      httpReqPerS: http ? (served * 1000) / wallMs : null,
-      httpTargetPerS: http ? o.rate : null,
-      loadgen: lg && {
-        completed: lg.completed,
-        errors: lg.errors,
-        skipped: lg.skipped,
-        p50Ms: lg.p50Ms,
-        p99Ms: lg.p99Ms,
-      },
+    const r = await withLoad(o, scenario, totalMs, async (http) => {
+      await loop.start();
+      if (loop.thread.niceError)
+        console.error(`bench:loop: nice not applied: ${loop.thread.niceError}`);
+      if (o.fifo !== null) schedFifo(loop.thread.osThreadId, o.fifo);
+      await sleep(o.warmup * 1000);
+      loop.resetStats();
+      const served0 = http?.served() ?? 0;
+      const cpu0 = process.cpuUsage();
+      const machine0 = readCpuTimes();
+      const t0 = performance.now();
+      await sleep(o.seconds * 1000);
+      const wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const served = (http?.served() ?? 0) - served0;
+      return {
+        stats: loop.stats(),
+        extra: {
+          processCpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+          stealPct: stealPct(machine0, readCpuTimes()),
+          loadAvg1: loadavg()[0]!,
+          nice: o.nice ?? null,
+          fifo: o.fifo,
+          httpReqPerS: http ? (served * 1000) / wallMs : null,
+          httpTargetPerS: http ? o.rate : null,
+        },
+      };
+    });
+    return summarizeRun({ scenario, periodMs: o.periodMs, spinMs, seconds: o.seconds }, r.stats, {
+      ...r.extra,
+      loadgen: r.loadgen,
     });
   } finally {
     clearInterval(drain);
     await loop.stop();
-    stopChurn();
-    await http?.close();
   }
 }
 
 async function main(): Promise<void> {
   const o = options();
+  const baseline = o.baseline && cyclictestAvailable();
+  if (o.baseline && !baseline)
+    console.error(
+      'bench:loop: cyclictest not found (Debian: apt-get install rt-tests): ' +
+        "NO PLATFORM BASELINE — the figures below cannot be told apart from the machine's own floor",
+    );
+  const platform: PlatformRow[] = [];
   const runs: LoopRun[] = [];
+  for (const scenario of o.scenarios) {
+    if (!baseline) continue;
+    if (!o.json)
+      console.error(`bench:loop: platform floor (cyclictest), ${scenario}, ${o.seconds} s …`);
+    platform.push(await runPlatform(o, scenario));
+  }
   for (const spin of o.spins) {
     for (const scenario of o.scenarios) {
       if (!o.json) console.error(`bench:loop: ${scenario}, spin ${spin} ms, ${o.seconds} s …`);
@@ -242,15 +327,18 @@ async function main(): Promise<void> {
     }
   }
   if (o.json) {
-    console.log(JSON.stringify({ targets: TARGETS, cpus: availableParallelism(), runs }, null, 2));
+    const doc = { targets: TARGETS, cpus: availableParallelism(), platform, runs };
+    console.log(JSON.stringify(doc, null, 2));
     return;
   }
   console.log(formatTable(runs));
   console.log(
     `targets under HTTP load: tick jitter p99 ≤ ${TARGETS.jitterP99Ms} ms ` +
       `(aim ${TARGETS.jitterAimP99Ms} ms), max ≤ ${TARGETS.jitterMaxMs} ms; ` +
-      `times in ms; cpu% = whole process, 100 = one core (${availableParallelism()} CPUs here)`,
+      `times in ms; cpu% = whole process, 100 = one core (${availableParallelism()} CPUs here); ` +
+      `steal% = the hypervisor's share of the machine's CPU time in the window`,
   );
+  if (platform.length > 0) console.log('\n' + formatPlatform(platform, runs));
 }
 
 await main();

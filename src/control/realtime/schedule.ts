@@ -36,3 +36,21 @@ export function sleepBudgetMs(deadlineMs: number, spinMs: number, nowMs: number)
   const budget = deadlineMs - spinMs - nowMs;
   return budget > 0 ? budget : 0;
 }
+
+/** Fewest / most stop-word polls between two clock reads while spinning. */
+export const SPIN_POLLS_MIN = 64;
+export const SPIN_POLLS_MAX = 8192;
+
+/**
+ * How many stop-word polls to run before the next clock read while spinning to a deadline
+ * `remainingMs` away: half the remaining time at the rate the last chunk ran (`pollsPerMs`; 0 =
+ * not known yet), never more than twice the last chunk, within [SPIN_POLLS_MIN, SPIN_POLLS_MAX].
+ * Every clock read allocates in Node 20 (performance.now() builds an hrtime array), so the
+ * number of reads per spin is what fills the worker's young generation; halving keeps it
+ * logarithmic in the spin time while the last reads still land within a few polls of the deadline.
+ */
+export function spinChunk(remainingMs: number, pollsPerMs: number, lastChunk: number): number {
+  const target = Math.floor((pollsPerMs * remainingMs) / 2);
+  const cap = Math.min(SPIN_POLLS_MAX, 2 * lastChunk);
+  return Math.max(SPIN_POLLS_MIN, Math.min(cap, target));
+}

@@ -1,6 +1,6 @@
 import { decodeCommand } from './commands.js';
 import { RunState, type ControlBlock } from './control-block.js';
-import { deadlineOf, nextTickIndex, sleepBudgetMs } from './schedule.js';
+import { deadlineOf, nextTickIndex, sleepBudgetMs, spinChunk, SPIN_POLLS_MIN } from './schedule.js';
 import type { SpscRing } from './spsc-ring.js';
 import type { StatsWriter } from './stats-block.js';
 import type { RealtimeTask } from './task.js';
@@ -26,15 +26,6 @@ export interface LoopDeps {
   readonly maxTicks?: number;
 }
 
-/**
- * Stop-word polls between two clock reads while spinning. Reading the clock allocates (RealClock
- * boxes the double performance.now() returns as a HeapNumber when it escapes), and at ~10⁷ reads/s the
- * worker's young generation fills in milliseconds: a scavenge (0.2–0.3 ms here) then lands on
- * whichever tick is next. Polling a shared word in between costs nothing on the heap and keeps
- * the deadline resolution around a microsecond.
- */
-const SPIN_STRIDE = 64;
-
 /** Runs until a stop is requested (or maxTicks); returns the number of ticks run. */
 export function runLoop(d: LoopDeps): number {
   const { now, control, stats, commands, task, periodMs, spinMs } = d;
@@ -46,6 +37,7 @@ export function runLoop(d: LoopDeps): number {
   const startMs = now() + periodMs;
   let k = 0;
   let ticks = 0;
+  let pollsPerMs = 0;
   outer: while (ticks < maxTicks && !control.stopRequested()) {
     const deadline = deadlineOf(startMs, periodMs, k);
     for (;;) {
@@ -55,10 +47,15 @@ export function runLoop(d: LoopDeps): number {
       if (budget <= 0) break;
       d.sleep(token, budget);
     }
+    // Spin the rest, polling the stop word between clock reads (spinChunk: why and how many).
     let t = now();
+    let chunk = SPIN_POLLS_MIN;
     while (t < deadline) {
-      for (let i = 0; i < SPIN_STRIDE; i++) if (control.stopRequested()) break outer;
-      t = now();
+      for (let i = 0; i < chunk; i++) if (control.stopRequested()) break outer;
+      const t2 = now();
+      if (t2 > t) pollsPerMs = chunk / (t2 - t);
+      t = t2;
+      chunk = spinChunk(deadline - t, pollsPerMs, chunk);
     }
     if (control.resetCount() !== resetSeen) {
       resetSeen = control.resetCount();

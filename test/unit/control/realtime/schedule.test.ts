@@ -5,6 +5,11 @@ import {
   nextTickIndex,
   sleepBudgetMs,
 } from '../../../../src/control/realtime/index.js';
+import {
+  SPIN_POLLS_MAX,
+  SPIN_POLLS_MIN,
+  spinChunk,
+} from '../../../../src/control/realtime/schedule.js';
 
 describe('deadline arithmetic', () => {
   it('puts tick k at start + k·period, computed afresh (no accumulated drift)', () => {
@@ -59,5 +64,43 @@ describe('deadline arithmetic', () => {
     expect(sleepBudgetMs(10, 0.3, 9.8)).toBe(0);
     expect(sleepBudgetMs(10, 2, 9)).toBe(0); // spinMs ≥ period: always spin
     expect(sleepBudgetMs(10, 0, 11)).toBe(0); // already late
+  });
+});
+
+describe('spin chunks (clock reads per spin)', () => {
+  it('starts small, at most doubles, and halves the remaining time at the learned rate', () => {
+    expect(spinChunk(0.3, 0, SPIN_POLLS_MIN)).toBe(SPIN_POLLS_MIN); // rate unknown
+    expect(spinChunk(0.3, 1e6, 64)).toBe(128); // slow start
+    expect(spinChunk(0.3, 1e6, 8192)).toBe(SPIN_POLLS_MAX);
+    expect(spinChunk(0.01, 100_000, 8192)).toBe(500); // half of 0.01 ms at 100 polls/µs
+    expect(spinChunk(0.0005, 100_000, 500)).toBe(SPIN_POLLS_MIN);
+  });
+
+  it('reads the clock a logarithmic number of times on a steady poll rate', () => {
+    // Simulated spin: polls run at `rate` per ms; count the clock reads to a deadline.
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        fc.double({ min: 1e4, max: 1e6, noNaN: true }),
+        (spinMs, rate) => {
+          let t = 0;
+          let chunk = SPIN_POLLS_MIN;
+          let reads = 0;
+          while (t < spinMs) {
+            const t2 = t + chunk / rate;
+            const pollsPerMs = chunk / (t2 - t);
+            t = t2;
+            reads++;
+            chunk = spinChunk(spinMs - t, pollsPerMs, chunk);
+          }
+          const overshoot = t - spinMs;
+          // The last chunk overshoots the deadline by at most SPIN_POLLS_MIN polls' time.
+          expect(overshoot).toBeLessThanOrEqual(SPIN_POLLS_MIN / rate + 1e-12);
+          // Slow start (≤ 8 doublings) + the capped stretch + halving to the minimum chunk.
+          const capped = (spinMs * rate) / SPIN_POLLS_MAX;
+          expect(reads).toBeLessThanOrEqual(8 + capped + Math.log2(rate) + 2);
+        },
+      ),
+    );
   });
 });
