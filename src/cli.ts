@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--sim', 'use the built-in simulated shelf (no hardware)')
     .option('-s, --scenario <file>', 'scenario for the simulated shelf (default: embedded demo)')
     .option('--speed <x>', 'simulated seconds per wall second', '1')
-    .option('--duration <s>', 'stop after this many simulated seconds')
+    .option('--duration <s>', 'stop <s> paced seconds after discovery (wall time at --speed 1)')
     .option(
       '--no-control',
       "no 1 kHz control loop: the gateway only polls (the poller's fast lane reads the PMBus)",

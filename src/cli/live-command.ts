@@ -1,7 +1,7 @@
 import { RealClock } from '../clock/index.js';
 import { parseScenario, loadScenarioFile, defaultSharedDir } from '../../sim/scenario/index.js';
 import { demoScenarioJson } from '../../sim/demo.js';
-import { createSimGateway, LoopDriver, RealTimePacer } from '../simlink/index.js';
+import { createSimGateway, LoopDriver, RealTimePacer, rebaseEpoch } from '../simlink/index.js';
 import type { ControlLoop } from '../control/index.js';
 import type { Gateway } from '../gateway/index.js';
 import { redfishAttacher, type RedfishCliOptions } from './redfish-options.js';
@@ -9,6 +9,7 @@ import { redfishAttacher, type RedfishCliOptions } from './redfish-options.js';
 export interface LiveOptions {
   scenarioFile?: string | undefined;
   speed: number;
+  /** Shelf seconds to run once discovery is done (paced: wall seconds at speed 1). */
   durationS?: number | undefined;
   sharedDir?: string | undefined;
   /** Run the 1 kHz control loop (default true); off, the gateway only polls (fast lane on). */
@@ -36,6 +37,10 @@ const YIELD_EVERY_TICKS = 4;
  * or the poller's fast lane alone (`control: false`). Gateway and shelf run in lockstep on the
  * simulation's clock (LoopDriver), paced by the RealClock. The status line is the gateway's own
  * view (what it read over the buses), each number labelled with the lane it came from.
+ *
+ * Discovery runs unpaced, so the shelf's clock (whose epoch starts at the wall clock) is ahead
+ * of the wall clock when it ends: its epoch is re-anchored then, before the north side sees a
+ * timestamp. `durationS` counts from there, so a short run still reaches the control loop.
  */
 export async function runLiveCommand(o: LiveOptions): Promise<void> {
   const sharedDir = o.sharedDir ?? defaultSharedDir();
@@ -43,6 +48,8 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
     ? loadScenarioFile(o.scenarioFile, { sharedDir })
     : parseScenario(demoScenarioJson(), { sharedDir });
   if (!(o.speed > 0)) throw new RangeError('--speed must be > 0');
+  if (o.durationS !== undefined && !(o.durationS > 0))
+    throw new RangeError('--duration must be > 0');
   const control = o.control !== false;
   const real = new RealClock();
   // Flags, config file and environment are checked before anything starts.
@@ -101,18 +108,27 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
     );
     return;
   }
+  const discoveredMs = sim.clock.nowMs();
   process.stdout.write(
     `orv3gw: discovered ${gateway.registry.live().length} devices in ` +
-      `${(sim.clock.nowMs() / 1000).toFixed(1)} s of bus time\n`,
+      `${(discoveredMs / 1000).toFixed(1)} s of bus time\n`,
   );
   const loop = driver.loop;
+  // Discovery's bus time (~11 s on the HPR shelf) went by in about a second of wall time:
+  // without this every epoch stamp from here on (Redfish readings and LogEntries, Sparkplug
+  // metrics) would be ~10 s in the future. The journal's discovery entries move back with it.
+  rebaseEpoch(sg, real.epochMs());
   const detach = o.onGateway ? await o.onGateway(gateway) : undefined;
   const detachRedfish = attachRedfish ? await attachRedfish(gateway) : undefined;
 
   // Real-time pacing shares the event loop with the Redfish service and the uplink: the shelf
   // runs in short slices (and the driver yields every few ticks within one), under a CPU duty
   // cap, and a stall is caught up only so far — the rest slips (src/simlink/real-time-pacer.ts).
-  const endMs = Math.min(scenario.durationS, o.durationS ?? Infinity) * 1000;
+  // The scenario's own end is on its clock (discovery included); --duration counts from here.
+  const endMs = Math.min(
+    scenario.durationS * 1000,
+    discoveredMs + (o.durationS ?? Infinity) * 1000,
+  );
   const pacer = new RealTimePacer(
     sim.clock,
     real,
@@ -124,6 +140,9 @@ export async function runLiveCommand(o: LiveOptions): Promise<void> {
     },
     { speed: o.speed, maxLagMs: 50 * o.speed, sliceMs: Math.min(2 * o.speed, MAX_SLICE_MS) },
   );
+  // The shelf stood still while the north side attached (a certificate generated, a broker
+  // connected): anchor again so that shelf and wall clock start together.
+  rebaseEpoch(sg, real.epochMs());
   pacer.start();
   const rate = new TickRate();
   let lastPrint = -Infinity;

@@ -15,7 +15,7 @@ interface VTimer extends TimerHandle {
  */
 export class VirtualClock implements Clock {
   private t: number;
-  private readonly epochOriginMs: number;
+  private epochOriginMs: number;
   private readonly heap: VTimer[] = [];
   private seq = 0;
   private nextId = 1;
@@ -32,6 +32,19 @@ export class VirtualClock implements Clock {
 
   epochMs(): number {
     return this.epochOriginMs + this.t;
+  }
+
+  /**
+   * Re-anchors the wall-clock mapping so that epochMs() reads `epochMs` now; nowMs() and every
+   * timer are untouched. For simulated time that ran unpaced for a while (discovery) before
+   * being paced to the wall clock. Returns the shift applied to epochMs(), ms, so stamps already
+   * taken can be moved by the same amount.
+   */
+  rebaseEpoch(epochMs: number): number {
+    if (!Number.isFinite(epochMs)) throw new RangeError(`epoch must be finite, got ${epochMs}`);
+    const shiftMs = epochMs - this.epochMs();
+    this.epochOriginMs = epochMs - this.t;
+    return shiftMs;
   }
 
   setTimeout(fn: () => void, delayMs: number): TimerHandle {

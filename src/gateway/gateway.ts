@@ -81,7 +81,6 @@ export class Gateway {
   private controlStatus: (() => ControlStatus) | undefined;
   private poller: Poller | undefined;
   private readonly startedAtMs: number;
-  private readonly epochOffsetMs: number;
 
   constructor(opts: GatewayOptions) {
     this.opts = opts;
@@ -91,7 +90,6 @@ export class Gateway {
       ...(opts.anyBaud ? { baud: 'any' as const } : {}),
     });
     this.startedAtMs = opts.clock.nowMs();
-    this.epochOffsetMs = opts.clock.epochMs() - opts.clock.nowMs();
     this.journal = new Journal(opts.clock);
     this.commands = new GatewayCommands(this, opts.powerCapBoundsW ?? { min: 1000, max: 1e6 });
     this.telemetry = {
@@ -100,8 +98,11 @@ export class Gateway {
     };
   }
 
-  /** Poller sample times are monotonic clock ms; the north side wants Unix ms. */
-  toEpoch = (monoMs: number): number => monoMs + this.epochOffsetMs;
+  /**
+   * Poller sample times are monotonic clock ms; the north side wants Unix ms. The offset is read
+   * each time, not kept: a clock's epoch may be re-anchored (VirtualClock.rebaseEpoch).
+   */
+  toEpoch = (monoMs: number): number => monoMs + (this.clock.epochMs() - this.clock.nowMs());
 
   /** Discovers the shelf, builds the drivers and starts both lanes. */
   async start(): Promise<void> {

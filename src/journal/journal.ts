@@ -83,6 +83,18 @@ export class Journal {
     this.head = 0;
   }
 
+  /**
+   * Moves every entry's stamp by `deltaMs`, for a clock whose epoch was re-anchored
+   * (VirtualClock.rebaseEpoch): entries keep their order and stay consistent with new ones.
+   */
+  shiftEpoch(deltaMs: number): void {
+    if (!Number.isFinite(deltaMs)) throw new RangeError(`shift must be finite, got ${deltaMs}`);
+    for (let i = 0; i < this.capacity; i++) {
+      const e = this.ring[i];
+      if (e) this.ring[i] = { ...e, atEpochMs: e.atEpochMs + deltaMs };
+    }
+  }
+
   subscribe(l: JournalListener): () => void {
     this.listeners.add(l);
     return () => this.listeners.delete(l);

@@ -6,7 +6,7 @@
  */
 export { simulatedRtu, simulatedPmbus } from './wires.js';
 export { settle, runFor, lockstep, lockstepUntil } from './lockstep.js';
-export { createSimGateway, type SimGateway } from './sim-gateway.js';
+export { createSimGateway, rebaseEpoch, type SimGateway } from './sim-gateway.js';
 export {
   runScenarioWithGateway,
   type GatewayRunContext,

@@ -79,3 +79,17 @@ export function createSimGateway(
     deadPmbus,
   };
 }
+
+/**
+ * Re-anchors the shelf's wall-clock mapping (shelf and gateway share one VirtualClock) so that
+ * epochMs() reads `epochMs` now, and moves the journal's stamps by the same shift: simulated
+ * time that ran unpaced (discovery) leaves no stamps in the future once pacing starts. Stamps
+ * derived from monotonic time (poller samples, via Gateway.toEpoch) follow by themselves, and
+ * so do the simulated devices' clocks (a time sync sets an offset from the shared clock).
+ * Returns the shift, ms.
+ */
+export function rebaseEpoch(sg: SimGateway, epochMs: number): number {
+  const shiftMs = sg.sim.clock.rebaseEpoch(epochMs);
+  sg.gateway.journal.shiftEpoch(shiftMs);
+  return shiftMs;
+}

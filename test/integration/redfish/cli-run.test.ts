@@ -1,17 +1,22 @@
 /**
  * `orv3gw run --sim` brings the Redfish service up (issue 5, Build 1): the first administrator
  * from ORV3GW_ADMIN_USER/ORV3GW_ADMIN_PASSWORD, HTTPS on loopback with a certificate generated
- * at start, an authenticated GET answered, and a clean stop that closes the port.
+ * at start, an authenticated GET answered, and a clean stop that closes the port. Also what the
+ * run's unpaced discovery must not leak: epoch stamps ahead of the wall clock, and a
+ * `--duration` spent before the control loop starts.
  */
 import { connect as tlsConnect } from 'node:tls';
 import { connect as tcpConnect } from 'node:net';
 import type { X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RealClock } from '../../../src/clock/index.js';
 import { main } from '../../../src/cli.js';
 import { capture } from '../../support/capture.js';
 import { Client } from './client.js';
 
 const ADMIN = { user: 'fleet-admin', password: 'a-long-test-secret-9' };
+const MGR = '/redfish/v1/Managers/Gateway';
+const wall = new RealClock();
 
 /** The certificate the server presents, fetched without trusting it (to trust it next). */
 function peerCertificate(host: string, port: number): Promise<X509Certificate> {
@@ -111,5 +116,108 @@ describe('orv3gw run --sim with the Redfish service', () => {
       for (const l of process.listeners('SIGTERM')) if (!before.has(l)) l('SIGTERM');
       await running.catch(() => undefined);
     }
+  }, 150_000);
+
+  it('stamps readings and LogEntries with the wall clock once it serves, not discovery’s bus time', async () => {
+    process.env['ORV3GW_ADMIN_USER'] = ADMIN.user;
+    process.env['ORV3GW_ADMIN_PASSWORD'] = ADMIN.password;
+    const before = new Set(process.listeners('SIGTERM'));
+    const c = capture();
+    const running = main([
+      'node',
+      'orv3gw',
+      'run',
+      '--sim',
+      '--insecure-http',
+      '--redfish-listen',
+      '127.0.0.1:0',
+    ]);
+    let client: Client | undefined;
+    try {
+      const url = await waitFor(
+        () => /Redfish service at (http:\/\/127\.0\.0\.1:\d+)\/redfish\/v1/.exec(c.out())?.[1],
+        90_000,
+        () => c.out() + c.err(),
+      );
+      // Discovery took ~11 s of bus time in ~1 s of wall time: unanchored, every stamp on the
+      // gateway's clock was ~10 s ahead.
+      expect(c.out()).toMatch(/discovered 12 devices in 1\d\.\d s of bus time/);
+      client = new Client({ url });
+      const get = async (path: string) => {
+        const r = await client!.get(path, ADMIN);
+        expect(r.status, path).toBe(200);
+        return r.json;
+      };
+      // The slow lane's bus reading (≈ 1 Hz): its sample time, converted from monotonic time.
+      let reading: string | null = null;
+      for (let i = 0; i < 100 && reading === null; i++) {
+        reading = (await get('/redfish/v1/Chassis/PowerShelf1/Sensors/BusVoltage')).ReadingTime;
+        if (reading === null) await new Promise((r) => setTimeout(r, 100));
+      }
+      const readingMs = Date.parse(reading ?? 'no reading');
+      const atReading = wall.epochMs();
+      expect(Math.abs(readingMs - atReading)).toBeLessThanOrEqual(3_000);
+
+      // The journal: the loop's first mode change is made once pacing starts; none is ahead.
+      await waitFor(
+        () => (/control mode autonomous → normal/.test(c.out()) ? true : undefined),
+        30_000,
+        () => c.out(),
+      );
+      const members = (await get(`${MGR}/LogServices/Journal/Entries`)).Members as {
+        '@odata.id': string;
+      }[];
+      expect(members.length).toBeGreaterThan(0);
+      const created: number[] = [];
+      for (const m of members) created.push(Date.parse((await get(m['@odata.id'])).Created));
+      const atJournal = wall.epochMs();
+      for (const t of created) expect(t).toBeLessThanOrEqual(atJournal + 3_000);
+      expect(created).toEqual([...created].sort((a, b) => a - b));
+      client.close();
+      client = undefined;
+
+      const added = process.listeners('SIGTERM').filter((l) => !before.has(l));
+      expect(added).toHaveLength(1);
+      added[0]!('SIGTERM');
+      expect(await running).toBe(0);
+    } finally {
+      client?.close();
+      for (const l of process.listeners('SIGTERM')) if (!before.has(l)) l('SIGTERM');
+      await running.catch(() => undefined);
+    }
+  }, 150_000);
+
+  it('counts --duration from the end of discovery: a short run reaches the control loop', async () => {
+    const c = capture();
+    const code = await main([
+      'node',
+      'orv3gw',
+      'run',
+      '--sim',
+      '--speed',
+      '10',
+      '--duration',
+      '2',
+      '--insecure-http',
+      '--redfish-listen',
+      '127.0.0.1:0',
+    ]);
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    const out = c.out();
+    const discovered = /discovered 12 devices in (\d+\.\d) s of bus time/.exec(out);
+    expect(discovered).not.toBeNull();
+    // Longer than the whole --duration: counted from t=0, the run would end in discovery.
+    expect(Number(discovered![1])).toBeGreaterThan(2);
+    expect(out).toMatch(/control mode autonomous → normal/);
+    const ticks = /control loop: (\d+) ticks, 0 overruns/.exec(out);
+    expect(ticks).not.toBeNull();
+    // 2 s of shelf time at 1 kHz.
+    expect(Number(ticks![1])).toBeGreaterThanOrEqual(1_900);
+    expect(Number(ticks![1])).toBeLessThanOrEqual(2_010);
+    const stopped = /stopped at t=(\d+\.\d) s/.exec(out);
+    expect(stopped).not.toBeNull();
+    // Both printed to 0.1 s.
+    expect(Math.abs(Number(stopped![1]) - Number(discovered![1]) - 2)).toBeLessThanOrEqual(0.11);
   }, 150_000);
 });

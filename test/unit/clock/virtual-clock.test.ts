@@ -76,6 +76,69 @@ describe('VirtualClock', () => {
   });
 });
 
+describe('VirtualClock.rebaseEpoch', () => {
+  it('re-anchors epochMs() to the given time and returns the shift, leaving nowMs() alone', () => {
+    const c = new VirtualClock({ epochOriginMs: 1_000_000 });
+    c.advance(11_300);
+    expect(c.rebaseEpoch(1_001_000)).toBe(-10_300);
+    expect(c.nowMs()).toBe(11_300);
+    expect(c.epochMs()).toBe(1_001_000);
+    // Forward too (the shelf stood still while the wall clock went on).
+    expect(c.rebaseEpoch(1_001_250)).toBe(250);
+    expect(c.epochMs()).toBe(1_001_250);
+    expect(c.nowMs()).toBe(11_300);
+  });
+
+  it('keeps epoch and monotonic time moving together afterwards', () => {
+    const c = new VirtualClock({ epochOriginMs: 5_000 });
+    c.advance(700);
+    c.rebaseEpoch(1_767_225_600_000);
+    c.advance(1234);
+    expect(c.nowMs()).toBe(1934);
+    expect(c.epochMs()).toBe(1_767_225_601_234);
+  });
+
+  it('leaves timers due where they were, on monotonic time', () => {
+    const c = new VirtualClock();
+    const at: number[] = [];
+    c.setTimeout(() => at.push(c.nowMs()), 50);
+    c.setInterval(() => at.push(c.nowMs()), 30);
+    c.advance(10);
+    c.rebaseEpoch(c.epochMs() - 60_000);
+    expect(c.nextDueMs()).toBe(30);
+    c.advance(60);
+    expect(at).toEqual([30, 50, 60]);
+  });
+
+  it('refuses a non-finite epoch and then keeps the old one', () => {
+    const c = new VirtualClock({ epochOriginMs: 1_000 });
+    c.advance(5);
+    expect(() => c.rebaseEpoch(Number.NaN)).toThrow(RangeError);
+    expect(() => c.rebaseEpoch(Infinity)).toThrow(RangeError);
+    expect(c.epochMs()).toBe(1_005);
+  });
+
+  it('maps any later instant to the new anchor plus elapsed time (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        (beforeMs, anchorMs, afterMs) => {
+          const c = new VirtualClock();
+          c.advance(beforeMs);
+          const old = c.epochMs();
+          const shift = c.rebaseEpoch(anchorMs);
+          expect(old + shift).toBe(anchorMs);
+          c.advance(afterMs);
+          expect(c.nowMs()).toBe(beforeMs + afterMs);
+          expect(c.epochMs()).toBe(anchorMs + afterMs);
+        },
+      ),
+    );
+  });
+});
+
 describe('RealClock', () => {
   it('is monotonic and sleeps at least the asked time', async () => {
     const c = new RealClock();
