@@ -13,14 +13,17 @@ import {
   summary,
   type ConformanceReport,
 } from './support/conformance.js';
+import { jsonOf, RedfishClient } from './support/http.js';
 import type { Issue } from './support/payload-checks.js';
-import { formatFinding } from './support/profile-checker.js';
+import { checkProfiles, formatFinding } from './support/profile-checker.js';
+import { loadProfiles } from './support/profile-loader.js';
 import { POWER_SHELF_PROFILE, PROFILES_PRESENT, SCHEMA_DIR } from './support/paths.js';
-import { schemasAvailable } from './support/schema-validator.js';
+import { RedfishSchemaValidator, schemasAvailable } from './support/schema-validator.js';
 
 const HAVE_SCHEMAS = schemasAvailable();
 /** The service's default MetricReport period (RedfishServiceOptions.reportPeriodMs). */
 const REPORT_PERIOD_MS = 10_000;
+const MANAGER = '/redfish/v1/Managers/Gateway';
 if (!PROFILES_PRESENT) {
   console.warn(`redfish conformance: ${POWER_SHELF_PROFILE} absent: profile checks skipped`);
 }
@@ -100,5 +103,52 @@ describe('Redfish conformance of the gateway on the simulated shelf', () => {
 
   it('answers an unauthenticated GET of a protected resource with 401 and a Redfish error body', () => {
     expect(service('unauthenticated')).toEqual([]);
+  });
+
+  // The fixture's gateway only polls (no control loop), so the walk saw the Manager's
+  // ControlLoop as null; a running loop's form is checked here with a ControlStatus attached.
+  it('without a control loop the Manager’s Oem ControlLoop is null and its health OK', () => {
+    const m = report.walk.tree.get(MANAGER) as Record<string, unknown>;
+    expect(m['Oem']).toEqual({ Orv3Gateway: { ControlLoop: null } });
+    expect(m['Status']).toEqual({ State: 'Enabled', Health: 'OK' });
+  });
+
+  it('with a control loop the Manager payload still validates and meets the profiles', async () => {
+    fx.gateway.attachControlStatus(() => ({
+      mode: 'autonomous',
+      ticks: 123_456,
+      overruns: 7,
+      throttleRequested: true,
+    }));
+    const client = new RedfishClient({ url: fx.url, ...(fx.ca ? { ca: fx.ca } : {}) });
+    try {
+      // Past the service's 100 ms GET cache, which still holds the walk's Manager.
+      await fx.advance(200);
+      await client.authenticate({ kind: 'basic', ...fx.admin });
+      const r = await client.get(MANAGER);
+      expect(r.status).toBe(200);
+      const m = jsonOf(r) as Record<string, unknown>;
+      expect(m['Oem']).toEqual({
+        Orv3Gateway: {
+          ControlLoop: { Mode: 'Autonomous', Ticks: 123_456, Overruns: 7, ThrottleRequested: true },
+        },
+      });
+      expect(m['Status']).toEqual({ State: 'Enabled', Health: 'Warning' });
+      if (HAVE_SCHEMAS) {
+        const v = new RedfishSchemaValidator(SCHEMA_DIR).validate(m);
+        expect(v.errors).toEqual([]);
+        expect(v.schema).toMatch(/^Manager\./);
+      }
+      if (PROFILES_PRESENT) {
+        const tree = new Map(report.walk.tree);
+        tree.set(MANAGER, m);
+        expect(
+          checkProfiles(loadProfiles(POWER_SHELF_PROFILE), tree).gaps.map(formatFinding),
+        ).toEqual([]);
+      }
+    } finally {
+      fx.gateway.attachControlStatus(undefined);
+      client.close();
+    }
   });
 });

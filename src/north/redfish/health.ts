@@ -1,10 +1,12 @@
 /**
  * Redfish Status (State, Health) and conditions of PSUs and BBUs from the alarm bits the
- * gateway polls. The same classification drives the resources and the events, so a PSU that
- * reports Critical is exactly one for which PowerSupplyFailed was sent.
+ * gateway polls, and of the Manager from its control loop's mode. The same classification
+ * drives the resources and the events, so a PSU that reports Critical is exactly one for which
+ * PowerSupplyFailed was sent, and a Manager turns Warning exactly when ResourceStatusChanged
+ * says so.
  */
 import type { BbuTelemetry, PsuTelemetry } from '../../devices/index.js';
-import type { Gateway } from '../../gateway/index.js';
+import type { ControlStatus, Gateway } from '../../gateway/index.js';
 import type { ModuleView } from './model.js';
 import type { Health, State } from './resources/util.js';
 
@@ -90,4 +92,20 @@ export function worst(hs: readonly (Health | null)[]): Health {
   let w: Health = 'OK';
   for (const h of hs) if (h !== null && rank[h] > rank[w]) w = h;
   return w;
+}
+
+/**
+ * The Manager's health from its control loop's mode. `autonomous` means the loop runs but
+ * commands nothing — its samples went stale (watchdog) or have not yet been fresh for the
+ * watchdog's re-arm run after start — so the shelf is on its native behaviour: Warning, the
+ * gateway is not doing its job. ride/recover are the loop working as designed (the grid's
+ * condition is reported by the PSU and sensor resources). No loop is a configuration
+ * (`--no-control`), not a fault: OK.
+ */
+export function loopModeHealth(mode: ControlStatus['mode']): Health {
+  return mode === 'autonomous' ? 'Warning' : 'OK';
+}
+
+export function managerHealth(c: ControlStatus | null): Health {
+  return c === null ? 'OK' : loopModeHealth(c.mode);
 }

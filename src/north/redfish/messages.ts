@@ -92,6 +92,8 @@ export const USED_MESSAGES = {
     ResourceRemoved: 0,
     ResourceSelfTestCompleted: 0,
     ResourceSelfTestFailed: 1,
+    ResourceStatusChangedOK: 2,
+    ResourceStatusChangedWarning: 2,
     ResourceWarningThresholdExceeded: 2,
     ResourceWarningThresholdCleared: 2,
     PropertyValueModifiedByClient: 2,

@@ -15,6 +15,7 @@ import { Authenticator } from './auth/authenticate.js';
 import { DEFAULT_SESSION_POLICY, SessionStore, type SessionPolicy } from './auth/sessions.js';
 import { CertificateStore, generateSelfSigned, type TlsMaterial } from './certificates.js';
 import { CommandTracker, PropertyStore, type ServiceContext, type ServiceInfo } from './context.js';
+import { ControlWatch } from './events/control-watch.js';
 import { EventBus } from './events/event-service.js';
 import { Monitor } from './events/monitor.js';
 import {
@@ -30,6 +31,7 @@ import { MessageRegistries } from './messages.js';
 import { nameUuid, ShelfModel } from './model.js';
 import { defaultRegistryDir } from './paths.js';
 import type { RoleId } from './privileges.js';
+import { ROOT } from './resources/util.js';
 import { allRoutes } from './routes.js';
 import { PeriodicReports } from './telemetry/reports.js';
 
@@ -172,6 +174,10 @@ export async function startRedfishService(o: RedfishServiceOptions): Promise<Red
   const gwClock = o.gateway.clock;
   const reports = new PeriodicReports(gwClock, o.gateway, model, bus, o.reportPeriodMs ?? 10_000);
   const monitor = new Monitor(gwClock, o.gateway, model, bus, o.monitorPeriodMs ?? 100);
+  const controlWatch = new ControlWatch(o.gateway.journal, bus, {
+    uri: `${ROOT}/Managers/${info.managerId}`,
+    id: info.managerId,
+  });
   const ctx: ServiceContext = {
     gateway: o.gateway,
     clock,
@@ -238,6 +244,7 @@ export async function startRedfishService(o: RedfishServiceOptions): Promise<Red
   });
   monitor.start();
   reports.start();
+  controlWatch.start();
   const bound = (server.address() as AddressInfo).port;
   info.port = bound;
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -255,6 +262,7 @@ export async function startRedfishService(o: RedfishServiceOptions): Promise<Red
     close: async () => {
       monitor.stop();
       reports.stop();
+      controlWatch.stop();
       subscriptions.stop();
       const closed = new Promise<void>((r) => server.close(() => r()));
       for (const s of sockets) s.destroy();

@@ -21,6 +21,8 @@ export interface EventRecord {
   readonly resourceType?: string;
   /** Whole payload for MetricReport events (EventType MetricReport). */
   readonly metricReport?: JsonObject;
+  /** The record's `Oem` object (what the registry message cannot carry, e.g. the new mode). */
+  readonly oem?: JsonObject;
 }
 
 export type EventListener = (e: EventRecord) => void;
@@ -44,12 +46,14 @@ export class EventBus {
     key: AnyMessageKey,
     args: readonly (string | number)[],
     origin?: { uri: string; type: string },
+    oem?: JsonObject,
   ): EventRecord {
     const message = this.registries.message(key, ...args);
     return this.emit({
       message,
       prefix: key.slice(0, key.indexOf('.')),
       ...(origin ? { origin: origin.uri, resourceType: origin.type } : {}),
+      ...(oem ? { oem } : {}),
     });
   }
 

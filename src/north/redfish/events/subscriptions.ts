@@ -119,6 +119,7 @@ export function eventPayload(
         MessageSeverity: m.MessageSeverity,
         Resolution: m.Resolution,
         ...(includeOrigin && e.origin ? { OriginOfCondition: { '@odata.id': e.origin } } : {}),
+        ...(e.oem ? { Oem: e.oem } : {}),
       },
     ],
   };

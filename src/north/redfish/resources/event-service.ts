@@ -1,7 +1,8 @@
 /**
  * EventService, its Subscriptions (EventDestination: push over HTTP(S)) and the SSE stream
  * (`ServerSentEventUri`). Events: Power registry (PSU failed/restored, loss of input power,
- * threshold crossings), ResourceEvent (test), Telemetry (metric reports).
+ * threshold crossings), ResourceEvent (the Manager's control-loop mode changes, test),
+ * Telemetry (metric reports).
  */
 import type { ServerResponse } from 'node:http';
 import type { Json, JsonObject, Req, RouteDef } from '../http/route.js';
@@ -31,7 +32,7 @@ const SERVICE = `${ROOT}/EventService`;
 const SUBS = `${SERVICE}/Subscriptions`;
 const SSE = `${SERVICE}/SSE`;
 const PREFIXES = Object.keys(USED_MESSAGES) as RegistryPrefix[];
-const RESOURCE_TYPES = ['PowerSupply', 'Sensor', 'Battery', 'Chassis', 'MetricReport'];
+const RESOURCE_TYPES = ['PowerSupply', 'Sensor', 'Battery', 'Chassis', 'Manager', 'MetricReport'];
 
 function eventService(req: Req): JsonObject {
   const p = req.ctx.events.subscriptions.policy;

@@ -80,6 +80,7 @@ function eventEntry(base: string, e: EventRecord): JsonObject {
     MessageId: e.message.MessageId,
     MessageArgs: [...e.message.MessageArgs],
     ...(e.origin ? { Links: { OriginOfCondition: link(e.origin) } } : {}),
+    ...(e.oem ? { Oem: e.oem } : {}),
   };
 }
 

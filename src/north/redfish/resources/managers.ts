@@ -1,8 +1,12 @@
 /**
  * Managers/{id}: the gateway itself (ManagerType Service), with its network protocol,
- * Ethernet interfaces and log services. Manager.Reset (ForceRestart) restarts the Redfish
- * service's state: sessions end and event streams close; the gateway keeps running.
+ * Ethernet interfaces and log services, and its control loop's state under
+ * `Oem.Orv3Gateway.ControlLoop` (null when no loop runs; Status.Health Warning while the loop
+ * is autonomous). Manager.Reset (ForceRestart) restarts the Redfish service's state: sessions
+ * end and event streams close; the gateway keeps running.
  */
+import { managerOem } from '../control-loop.js';
+import { managerHealth } from '../health.js';
 import type { JsonObject, Req, RouteDef } from '../http/route.js';
 import { httpError, notFound } from '../http/errors.js';
 import { odataType } from '../schemas.js';
@@ -19,6 +23,8 @@ export function checkManager(req: Req): string {
 function manager(req: Req): JsonObject {
   const uri = checkManager(req);
   const { info, model } = req.ctx;
+  // One read: Mode, counters and Health come from the same instant of the loop.
+  const control = req.ctx.gateway.control;
   return {
     '@odata.id': uri,
     '@odata.type': odataType('Manager'),
@@ -34,7 +40,7 @@ function manager(req: Req): JsonObject {
     DateTimeLocalOffset: '+00:00',
     LastResetTime: isoTime(info.startedEpochMs),
     PowerState: 'On',
-    Status: status('Enabled', 'OK'),
+    Status: status('Enabled', managerHealth(control)),
     NetworkProtocol: link(`${uri}/NetworkProtocol`),
     EthernetInterfaces: link(`${uri}/EthernetInterfaces`),
     LogServices: link(`${uri}/LogServices`),
@@ -47,6 +53,7 @@ function manager(req: Req): JsonObject {
         'ResetType@Redfish.AllowableValues': ['ForceRestart'],
       },
     },
+    Oem: managerOem(control),
   };
 }
 
