@@ -80,7 +80,7 @@ describe('bench:loop platform floor', () => {
     };
     const run = { scenario: 'http', jitterMs: { p50: 0.01, p99: 0.03, max: 3 } } as LoopRun;
     const text = formatPlatform([p], [run]);
-    expect(text).toContain('http: loop jitter / platform latency — p99 0.02, max 0.50');
+    expect(text).toContain('http: loop jitter / platform latency — p99 0.020, max 0.50');
     expect(text).toContain('the floor itself is over the 2 ms bound');
   });
 

@@ -169,7 +169,7 @@ export function formatPlatform(platform: readonly PlatformRow[], runs: readonly 
   for (const p of platform) {
     const r = runs.find((x) => x.scenario === p.scenario);
     if (r === undefined) continue;
-    const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '-');
+    const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toPrecision(2) : '-');
     const floor =
       p.maxMs > TARGETS.jitterMaxMs
         ? ` (the floor itself is over the ${TARGETS.jitterMaxMs} ms bound)`

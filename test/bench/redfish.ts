@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { startRedfishFixture, type RedfishFixture } from '../support/redfish-fixture.js';
 import { RedfishClient, jsonOf } from '../conformance/support/http.js';
 import { WallClock } from './fleet-stats.js';
+import { readCpuTimes, stealPct } from './loop-platform.js';
 import { killLoadChildren, runLoadChild, type Target } from './redfish-protocol.js';
 import { formatRate, summariseRate, verdict, type RateSummary } from './redfish-report.js';
 
@@ -212,7 +213,7 @@ async function main(): Promise<void> {
   const wall = new WallClock();
   const cpu = new CpuTimeline(wall);
   const results: RateSummary[] = [];
-  const shelfSlip: { ratePerS: number; slippedMs: number }[] = [];
+  const shelfSlip: { ratePerS: number; slippedMs: number; stealPct: number | null }[] = [];
   try {
     console.error(
       'bench:redfish: starting the gateway and its Redfish service on the simulated shelf ...',
@@ -254,6 +255,7 @@ async function main(): Promise<void> {
       console.error(`bench:redfish: ${rate} req/s for ${o.windowMs / 1000} s ...`);
       loopDelay.reset();
       const slip0 = fx.pacer?.slippedMs ?? 0;
+      const machine0 = readCpuTimes();
       const r = await runLoadChild(
         {
           type: 'start',
@@ -279,11 +281,14 @@ async function main(): Promise<void> {
       // The shelf yields to the service when CPU is short (src/simlink/real-time-pacer.ts):
       // how much simulated time it gave up says how far from real time it ran meanwhile.
       const slipMs = (fx.pacer?.slippedMs ?? 0) - slip0;
-      shelfSlip.push({ ratePerS: rate, slippedMs: slipMs });
+      // On a VM the hypervisor's steal is time no thread here could run (bench:loop's floor).
+      const steal = stealPct(machine0, readCpuTimes());
+      shelfSlip.push({ ratePerS: rate, slippedMs: slipMs, stealPct: steal });
       if (!o.json)
         console.log(
           `${formatRate(s)}\nsimulated shelf: ${slipMs.toFixed(0)} ms of shelf time slipped ` +
-            `during this rate (0 = it kept real time)\n`,
+            `during this rate (0 = it kept real time); machine steal ` +
+            `${steal === null ? '-' : steal.toFixed(1)} % (hypervisor)\n`,
         );
       if (s.socketsOpened !== CONNECTIONS) {
         console.error(
