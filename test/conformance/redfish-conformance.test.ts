@@ -139,9 +139,27 @@ describe('Redfish conformance of the gateway on the simulated shelf', () => {
         expect(v.errors).toEqual([]);
         expect(v.schema).toMatch(/^Manager\./);
       }
+      // The throttle request: the power limit is set but cannot be held.
+      const controlUri = [...report.walk.tree.keys()].find((u) =>
+        u.endsWith('/Controls/PowerLimit'),
+      );
+      expect(controlUri).toBeDefined();
+      expect((report.walk.tree.get(controlUri!) as Record<string, unknown>)['Status']).toEqual({
+        State: 'Enabled',
+        Health: 'OK',
+      });
+      const cr = await client.get(controlUri!);
+      expect(cr.status).toBe(200);
+      const control = jsonOf(cr) as Record<string, unknown>;
+      expect(control['Status']).toEqual({ State: 'Enabled', Health: 'Warning' });
+      if (HAVE_SCHEMAS) {
+        const v = new RedfishSchemaValidator(SCHEMA_DIR).validate(control);
+        expect(v.errors).toEqual([]);
+      }
       if (PROFILES_PRESENT) {
         const tree = new Map(report.walk.tree);
         tree.set(MANAGER, m);
+        tree.set(controlUri!, control);
         expect(
           checkProfiles(loadProfiles(POWER_SHELF_PROFILE), tree).gaps.map(formatFinding),
         ).toEqual([]);

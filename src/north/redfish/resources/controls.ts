@@ -49,7 +49,12 @@ function control(req: Req): JsonObject {
     PhysicalContext: 'ACInput',
     Sensor: excerpt(c.reading, c.sensorUri),
     RelatedItem: req.ctx.model.shelves().map((x) => link(chassisUri(x))),
-    Status: status('Enabled', 'OK'),
+    // The loop raises a throttle request when the cap cannot be held with the BBU energy above
+    // the reserve: the limit is set but not met, which a reader of this Control must see.
+    Status: status(
+      'Enabled',
+      req.ctx.gateway.control?.throttleRequested === true ? 'Warning' : 'OK',
+    ),
     Actions: {
       '#Control.ResetToDefaults': { target: `${uri}/Actions/Control.ResetToDefaults` },
     },
