@@ -44,6 +44,8 @@ export interface ModeChange {
   readonly why: string;
 }
 
+const NO_CHANGES: readonly ModeChange[] = Object.freeze([]);
+
 /**
  * Turns a zone view into setpoints: picks the mode (autonomous / normal / ride / recover),
  * asks the mode's policies for a BBU total and spreads it over the BBUs by rating, then passes
@@ -70,6 +72,8 @@ export class Coordinator {
   private chg: Float64Array;
   private prev: Float64Array;
   private changes: ModeChange[] = [];
+  /** What `decide` returns, rewritten by each call (see decide). */
+  private readonly out: { -readonly [K in keyof Decision]: Decision[K] };
   /** This outage is left to the native rule (see commandedCanCarry). */
   private leftToNative = false;
   /** Healthy BBUs when the carry check last ran in this outage (-1: not yet). */
@@ -82,10 +86,26 @@ export class Coordinator {
     this.dis = new Float64Array(bbuCount);
     this.chg = new Float64Array(bbuCount).fill(NaN);
     this.prev = new Float64Array(bbuCount);
+    this.out = {
+      mode: this.mode,
+      dischargeW: this.dis,
+      chargeW: this.chg,
+      restart: null,
+      hold: false,
+      throttle: false,
+      wantedW: 0,
+      grantedW: 0,
+      outage: false,
+      reserveLoadW: 0,
+    };
   }
 
-  /** Mode changes since the last call (for the journal). */
-  takeChanges(): ModeChange[] {
+  /**
+   * Mode changes since the last call (for the journal). Called every tick and almost always
+   * empty: the empty case hands out one shared frozen array instead of a fresh one.
+   */
+  takeChanges(): readonly ModeChange[] {
+    if (this.changes.length === 0) return NO_CHANGES;
     const c = this.changes;
     this.changes = [];
     return c;
@@ -96,6 +116,11 @@ export class Coordinator {
     return this.preFaultW;
   }
 
+  /**
+   * One tick's decision. The result is the coordinator's own object, rewritten by the next call
+   * (its setpoint arrays always were): the loop reads it within the tick, so reuse spares the
+   * 1 kHz loop an allocation; a caller that keeps decisions copies them.
+   */
   decide(v: ZoneView): Decision {
     const cfg = this.cfg;
     if (this.watchdog.update(v.fresh)) {
@@ -203,18 +228,16 @@ export class Coordinator {
     enforceCharge(this.chg, v, this.watchdog.autonomous, this.interlocks);
     this.prev.set(this.dis);
     this.prevTotalW = granted;
-    return {
-      mode: this.mode,
-      dischargeW: this.dis,
-      chargeW: this.chg,
-      restart,
-      hold: !this.watchdog.autonomous && holdWanted(v),
-      throttle,
-      wantedW: wanted,
-      grantedW: granted,
-      outage: v.acState !== 'normal' || recovering,
-      reserveLoadW,
-    };
+    const out = this.out;
+    out.mode = this.mode;
+    out.restart = restart;
+    out.hold = !this.watchdog.autonomous && holdWanted(v);
+    out.throttle = throttle;
+    out.wantedW = wanted;
+    out.grantedW = granted;
+    out.outage = v.acState !== 'normal' || recovering;
+    out.reserveLoadW = reserveLoadW;
+    return out;
   }
 
   /** Spreads a total over the healthy BBUs by rating (the interlocks cap each one). */

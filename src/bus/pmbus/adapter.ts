@@ -34,6 +34,8 @@ export interface SmbusAdapter {
  * A blocking transaction, for the control loop's own thread: in real time the worker thread
  * holds the bus for the tick anyway (i2c-dev ioctls are synchronous), and in simulation the
  * lockstep runner accounts the returned bus time itself. Same errors as `transfer`, thrown.
+ * The transfer is the caller's reused buffer (SyncPmbusClient rewrites it for the next
+ * transaction): use it during the call, never keep it — copy what outlives the call.
  */
 export interface SyncSmbusAdapter {
   readonly clockHz: number;

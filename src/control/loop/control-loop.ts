@@ -8,7 +8,8 @@ import {
   type FastLaneIo,
   type ReadPoint,
 } from '../io/fast-lane-io.js';
-import type { AcState, BbuView, PsuView, ZoneView } from '../view.js';
+import type { AcState, ZoneView } from '../view.js';
+import { zoneBuffer, type ZoneBuffer } from './zone-buffer.js';
 import type { AcSensor, LoadForecaster } from './estimators.js';
 import { LoadPredictor, SagDetector } from '../predictor/index.js';
 import { SampleStore } from './samples.js';
@@ -84,6 +85,10 @@ export class ControlLoop {
   private readonly ac: AcSensor;
   private readonly segUs: Float64Array;
   private readonly ready: Uint8Array;
+  /** `charge` bound once: the writer calls it after every write of every tick. */
+  private readonly chargeFn = (): number => this.charge();
+  /** The zone view, rewritten in place each tick (see `view`). */
+  private readonly zone: ZoneBuffer;
   private last: Decision | undefined;
   private lastView: ZoneView | undefined;
   private lastThrottle = false;
@@ -114,6 +119,7 @@ export class ControlLoop {
       });
     this.segUs = new Float64Array(o.io.segmentCount);
     this.ready = new Uint8Array(devs.length);
+    this.zone = zoneBuffer(devs, this.psuIdx, this.bbuIdx);
   }
 
   get mode(): Mode {
@@ -129,6 +135,10 @@ export class ControlLoop {
     return this.last;
   }
 
+  /**
+   * The view the last tick decided from. The loop's own object, rewritten by the next tick:
+   * read it now, copy what you keep.
+   */
   get lastZoneView(): ZoneView | undefined {
     return this.lastView;
   }
@@ -179,7 +189,7 @@ export class ControlLoop {
   release(): number {
     const m = this.coordinator.mode;
     if (m === 'ride' || m === 'recover') return 0;
-    const n = this.writer.releaseAll(this.bbuIdx, this.ready, () => this.charge());
+    const n = this.writer.releaseAll(this.bbuIdx, this.ready, this.chargeFn);
     if (n > 0) {
       this.o.journal?.append({
         severity: 'OK',
@@ -224,7 +234,9 @@ export class ControlLoop {
     const view = this.view(now, t);
     this.forecaster.push(now, view.loadW);
     const d = this.coordinator.decide(view);
-    for (const c of this.coordinator.takeChanges()) {
+    const changes = this.coordinator.takeChanges();
+    for (let k = 0; k < changes.length; k++) {
+      const c = changes[k]!;
       this.o.journal?.append({
         severity: c.to === 'ride' || c.to === 'autonomous' ? 'Warning' : 'OK',
         origin: 'control',
@@ -253,7 +265,7 @@ export class ControlLoop {
       this.ready,
       this.samples,
       t,
-      () => this.charge(),
+      this.chargeFn,
       budgetUs,
     );
     this.stats.deferredWrites = this.writer.deferred;
@@ -300,15 +312,23 @@ export class ControlLoop {
     return this.ready[i] === 1 && this.samples.failRun[i]! < this.cfg.excludeAfterFailures;
   }
 
+  /**
+   * Builds this tick's zone view into the loop's own objects (no allocation per tick). Reuse is
+   * safe because the view never outlives the tick that reads it: the coordinator, policies and
+   * interlocks read it during `decide` and keep none of it (they copy numbers and ids into their
+   * own state), nothing of it goes to the journal, and `lastZoneView` says it is rewritten by the
+   * next tick. Anything that must keep a view copies it.
+   */
   private view(sampledMs: number, nowMs: number): ZoneView {
     const s = this.samples;
     const cfg = this.cfg;
     const devs = this.o.devices;
+    const z = this.zone;
     let vin = NaN;
     let load = 0;
     let loadKnown = false;
-    const psus: PsuView[] = [];
-    for (const i of this.psuIdx) {
+    for (let k = 0; k < this.psuIdx.length; k++) {
+      const i = this.psuIdx[k]!;
       const v = s.fresh(i, 'vin', nowMs, cfg.staleMs);
       if (!Number.isNaN(v)) vin = Number.isNaN(vin) ? v : Math.min(vin, v);
       const p = s.fresh(i, 'pout', nowMs, cfg.staleMs);
@@ -317,16 +337,12 @@ export class ControlLoop {
         loadKnown = true;
       }
       const st = s.fresh(i, 'extStatus', nowMs, 50);
-      psus.push({
-        id: devs[i]!.id,
-        ratedW: devs[i]!.ratedW,
-        poutW: p,
-        healthy: this.healthy(i),
-        restartPending: Number.isFinite(st) && (st & EXT_STATUS_BIT.RESTART_PENDING) !== 0,
-        onAux: Number.isFinite(st) && (st & EXT_STATUS_BIT.CONTROLLER_ON_AUX) !== 0,
-      });
+      const pv = z.psus[k]!;
+      pv.poutW = p;
+      pv.healthy = this.healthy(i);
+      pv.restartPending = Number.isFinite(st) && (st & EXT_STATUS_BIT.RESTART_PENDING) !== 0;
+      pv.onAux = Number.isFinite(st) && (st & EXT_STATUS_BIT.CONTROLLER_ON_AUX) !== 0;
     }
-    const bbus: BbuView[] = [];
     for (let j = 0; j < this.bbuIdx.length; j++) {
       const i = this.bbuIdx[j]!;
       const d = devs[i]!;
@@ -335,15 +351,12 @@ export class ControlLoop {
       if (Number.isNaN(p)) p = this.writer.dischargeInForce(j);
       load += p;
       const st = s.last(i, 'extStatus');
-      bbus.push({
-        id: d.id,
-        ratedW: d.ratedW,
-        poutW: p,
-        socPct: s.fresh(i, 'soc', nowMs, 10_000),
-        capacityWh: this.o.bbuCapacityWh?.(d.id) ?? 0,
-        healthy: this.healthy(i),
-        nativeActive: Number.isFinite(st) && (st & EXT_STATUS_BIT.NATIVE_DISCHARGE_ACTIVE) !== 0,
-      });
+      const bv = z.bbus[j]!;
+      bv.poutW = p;
+      bv.socPct = s.fresh(i, 'soc', nowMs, 10_000);
+      bv.capacityWh = this.o.bbuCapacityWh?.(d.id) ?? 0;
+      bv.healthy = this.healthy(i);
+      bv.nativeActive = Number.isFinite(st) && (st & EXT_STATUS_BIT.NATIVE_DISCHARGE_ACTIVE) !== 0;
     }
     this.ac.push(sampledMs, vin);
     let busV = NaN;
@@ -352,26 +365,23 @@ export class ControlLoop {
     const loadW = loadKnown ? load : NaN;
     let psuKnown = 0;
     let psuW = 0;
-    for (const p of psus)
+    for (const p of z.psus)
       if (!Number.isNaN(p.poutW)) {
         psuKnown++;
         psuW += p.poutW;
       }
-    const unreadPsuW = psuKnown > 0 ? ((psus.length - psuKnown) * psuW) / psuKnown : 0;
+    const unreadPsuW = psuKnown > 0 ? ((z.psus.length - psuKnown) * psuW) / psuKnown : 0;
     const ahead = this.forecaster.forecast(LOOKAHEAD_MS);
-    return {
-      nowMs,
-      acVac: vin,
-      acState: this.ac.state,
-      busV,
-      loadW,
-      loadAheadW: Number.isFinite(ahead) ? ahead : loadW,
-      unreadPsuW,
-      psus,
-      bbus,
-      capW: this.o.powerCapW?.() ?? null,
-      fresh: loadKnown && !Number.isNaN(vin),
-    };
+    z.nowMs = nowMs;
+    z.acVac = vin;
+    z.acState = this.ac.state;
+    z.busV = busV;
+    z.loadW = loadW;
+    z.loadAheadW = Number.isFinite(ahead) ? ahead : loadW;
+    z.unreadPsuW = unreadPsuW;
+    z.capW = this.o.powerCapW?.() ?? null;
+    z.fresh = loadKnown && !Number.isNaN(vin);
+    return z;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock/index.js';
 import type { ControlConfig } from '../config.js';
 import type { Decision } from '../coordinator.js';
-import type { ControlDevice, FastLaneIo } from '../io/fast-lane-io.js';
+import type { ControlDevice, FastLaneIo, WritePoint } from '../io/fast-lane-io.js';
 import type { SampleStore } from './samples.js';
 import { ErrorCode, Orv3Error } from '../../errors.js';
 
@@ -14,6 +14,8 @@ export interface WriteOutcome {
   readonly busUs: number;
   readonly restarted: string | null;
 }
+
+type Outcome = { -readonly [K in keyof WriteOutcome]: WriteOutcome[K] };
 
 /**
  * Turns decisions into the few writes that matter: a discharge setpoint when it moved by more
@@ -34,6 +36,8 @@ export class LeaseWriter {
   /** What one setpoint write has cost on the wire, µs (learned; a word write with PEC). */
   private writeUs = 50;
   private renewTurn = 0;
+  /** What `apply` returns, rewritten by each call (the loop reads it at once; see apply). */
+  private readonly out: Outcome = { writes: 0, failures: 0, busUs: 0, restarted: null };
   /** Setpoint changes deferred to a later tick for want of bus time (counted, not lost). */
   deferred = 0;
 
@@ -127,6 +131,9 @@ export class LeaseWriter {
    * setpoints and leases past half their length always go; the rest go while the budget lasts
    * — discharge stops, then renewals due, then changes largest first — and the remainder waits
    * a tick (the decision is recomputed then).
+   *
+   * Runs every tick, so it creates no closures and returns the same outcome object each time:
+   * it is valid until the next call (the loop copies its numbers into its stats at once).
    */
   apply(
     d: Decision,
@@ -137,33 +144,11 @@ export class LeaseWriter {
     charge: () => number,
     budgetUs = Infinity,
   ): WriteOutcome {
-    let writes = 0;
-    let failures = 0;
-    let busUs = 0;
-    const io = this.io;
-    const write = (i: number, f: () => void): boolean => {
-      writes++;
-      try {
-        f();
-        return true;
-      } catch {
-        failures++;
-        samples.fail(i);
-        return false;
-      } finally {
-        const us = charge();
-        busUs += us;
-        if (us > 0) this.writeUs += 0.2 * (us - this.writeUs);
-      }
-    };
-    const setDischarge = (j: number): void => {
-      const i = bbuIdx[j]!;
-      const w = this.target[j]!;
-      if (write(i, () => io.write(this.devices[i]!, 'bbuDischargeW', w))) {
-        this.dis[j] = w;
-        this.disAt[j] = nowMs;
-      } else this.dis[j] = NaN;
-    };
+    const out = this.out;
+    out.writes = 0;
+    out.failures = 0;
+    out.busUs = 0;
+    out.restarted = null;
     let waiting = 0;
     for (let j = 0; j < bbuIdx.length; j++) {
       this.pending[j] = 0;
@@ -177,7 +162,7 @@ export class LeaseWriter {
       // waits at most a tick or two (it goes first) — the BBU's own lease bounds it anyway.
       const urgent =
         Number.isNaN(cur) || (w > 0 && cur > 0 && age >= this.cfg.dischargeLeaseMs / 2);
-      if (urgent) setDischarge(j);
+      if (urgent) this.setDischarge(j, bbuIdx, nowMs, samples, charge);
       else if (
         (w === 0 && cur > 0) ||
         (w > 0 && cur > 0 && age >= this.cfg.dischargeRenewMs) ||
@@ -205,18 +190,17 @@ export class LeaseWriter {
           best = j;
         }
       }
-      if (busUs + this.writeUs > budgetUs) {
+      if (out.busUs + this.writeUs > budgetUs) {
         this.deferred += waiting;
         break;
       }
       this.pending[best] = 0;
       waiting--;
-      setDischarge(best);
+      this.setDischarge(best, bbuIdx, nowMs, samples, charge);
     }
-    let restarted: string | null = null;
     if (d.restart !== null) {
       const i = this.devices.findIndex((x) => x.id === d.restart);
-      if (i >= 0 && write(i, () => io.restart(this.devices[i]!))) restarted = d.restart;
+      if (i >= 0 && this.attempt(i, null, 0, samples, charge)) out.restarted = d.restart;
     }
     // Lease renewals, a couple per tick, in turn over the devices.
     let renewals = 0;
@@ -226,13 +210,13 @@ export class LeaseWriter {
       if (!ready[i]) continue;
       const dev = this.devices[i]!;
       // Renewals wait for bus time until half their lease has gone.
-      const spare = busUs + this.writeUs <= budgetUs;
+      const spare = out.busUs + this.writeUs <= budgetUs;
       if (dev.kind === 'psu') {
         const age = nowMs - this.holdAt[i]!;
         if (!d.hold || age < this.cfg.holdRenewMs) continue;
         if (!spare && age < this.cfg.holdLeaseMs / 2) continue;
         renewals++;
-        if (write(i, () => io.write(dev, 'psuHold', 1))) this.holdAt[i] = nowMs;
+        if (this.attempt(i, 'psuHold', 1, samples, charge)) this.holdAt[i] = nowMs;
       } else {
         const j = bbuIdx.indexOf(i);
         const w = d.chargeW[j]!;
@@ -243,13 +227,57 @@ export class LeaseWriter {
         if (!moved && age < this.cfg.chargeRenewMs) continue;
         if (!spare && age < this.cfg.chargeLeaseMs / 2) continue;
         renewals++;
-        if (write(i, () => io.write(dev, 'bbuChargeLimitW', cw))) {
+        if (this.attempt(i, 'bbuChargeLimitW', cw, samples, charge)) {
           this.chg[j] = cw;
           this.chgAt[j] = nowMs;
         } else this.chg[j] = NaN;
       }
       this.renewTurn = i + 1;
     }
-    return { writes, failures, busUs, restarted };
+    return out;
+  }
+
+  /** Writes BBU j's target discharge; on failure its setpoint becomes unknown (rewritten). */
+  private setDischarge(
+    j: number,
+    bbuIdx: readonly number[],
+    nowMs: number,
+    samples: SampleStore,
+    charge: () => number,
+  ): void {
+    const w = this.target[j]!;
+    if (this.attempt(bbuIdx[j]!, 'bbuDischargeW', w, samples, charge)) {
+      this.dis[j] = w;
+      this.disAt[j] = nowMs;
+    } else this.dis[j] = NaN;
+  }
+
+  /**
+   * One counted write to device i (`point` null: EXT_PSU_RESTART), its bus time charged and
+   * learned. A failure is a missed sample of the device, never an exception.
+   */
+  private attempt(
+    i: number,
+    point: WritePoint | null,
+    value: number,
+    samples: SampleStore,
+    charge: () => number,
+  ): boolean {
+    const out = this.out;
+    const dev = this.devices[i]!;
+    out.writes++;
+    try {
+      if (point === null) this.io.restart(dev);
+      else this.io.write(dev, point, value);
+      return true;
+    } catch {
+      out.failures++;
+      samples.fail(i);
+      return false;
+    } finally {
+      const us = charge();
+      out.busUs += us;
+      if (us > 0) this.writeUs += 0.2 * (us - this.writeUs);
+    }
   }
 }

@@ -4,6 +4,7 @@
  * clock: src/bus/pmbus drives real or simulated buses with it, sim/ may serve devices with it.
  */
 export { addressByte, crc8, transactionPec } from './pec.js';
+export { SmbusFrames } from './frames.js';
 export type { SmbusRead, SmbusTransfer } from './transactions.js';
 export {
   buildProcessCall,

@@ -36,19 +36,22 @@ export function addressByte(address7: number, read: boolean): number {
 
 /**
  * PEC of a whole transaction: the write phase (address byte with W, then `written`: command and
- * data) and, for reads, the address byte with R after the repeated start followed by `read`
- * (the data the slave sent before its PEC byte, count byte included for block reads).
+ * data) and, for reads, the address byte with R after the repeated start followed by the first
+ * `readLength` bytes of `read` (the data the slave sent before its PEC byte, count byte included
+ * for block reads; all of `read` by default). Allocates nothing: the control loop checks a PEC
+ * on every read of every tick.
  */
 export function transactionPec(
   address7: number,
   written: ArrayLike<number>,
   read?: ArrayLike<number>,
+  readLength = read === undefined ? 0 : read.length,
 ): number {
-  let c = crc8([addressByte(address7, false)]);
+  let c = TABLE[addressByte(address7, false)]!;
   c = crc8(written, c);
   if (read !== undefined) {
-    c = crc8([addressByte(address7, true)], c);
-    c = crc8(read, c);
+    c = TABLE[c ^ addressByte(address7, true)]!;
+    for (let i = 0; i < readLength; i++) c = TABLE[(c ^ read[i]!) & 0xff]!;
   }
   return c;
 }

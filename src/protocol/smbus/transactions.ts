@@ -44,11 +44,12 @@ function rangeError(what: string, value: number, context: Record<string, unknown
   });
 }
 
-function checkByte(what: string, v: number): void {
+/** Range checks shared with the reusable frames (frames.ts); not part of the index. */
+export function checkByte(what: string, v: number): void {
   if (!Number.isInteger(v) || v < 0 || v > 0xff) throw rangeError(what, v);
 }
 
-function checkWord(v: number): void {
+export function checkWord(v: number): void {
   if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw rangeError('word', v);
 }
 
@@ -169,7 +170,7 @@ function badResponse(t: SmbusTransfer, message: string, context: Record<string, 
  */
 export function checkReadPec(t: SmbusTransfer, rx: Uint8Array): void {
   if (rx.length < 1) throw badResponse(t, 'no PEC byte received');
-  const expected = transactionPec(t.address, t.write, rx.subarray(0, rx.length - 1));
+  const expected = transactionPec(t.address, t.write, rx, rx.length - 1);
   const received = rx[rx.length - 1]!;
   if (expected !== received) {
     throw new Orv3Error(
@@ -180,23 +181,24 @@ export function checkReadPec(t: SmbusTransfer, rx: Uint8Array): void {
   }
 }
 
-function fixedData(t: SmbusTransfer, rx: Uint8Array, n: number, pec: boolean): Uint8Array {
+/** Checks a fixed-length response of n data bytes (+ PEC); the data are then rx[0…n-1]. */
+function checkFixed(t: SmbusTransfer, rx: Uint8Array, n: number, pec: boolean): void {
   if (rx.length !== n + (pec ? 1 : 0)) {
     throw badResponse(t, `expected ${n + (pec ? 1 : 0)} bytes, got ${rx.length}`);
   }
   if (pec) checkReadPec(t, rx);
-  return rx.subarray(0, n);
 }
 
 /** Data byte of a read byte response `rx` (the bytes after A·R). */
 export function parseReadByte(t: SmbusTransfer, rx: Uint8Array, pec: boolean): number {
-  return fixedData(t, rx, 1, pec)[0]!;
+  checkFixed(t, rx, 1, pec);
+  return rx[0]!;
 }
 
 /** Data word of a read word (or process call) response, low byte first on the wire. */
 export function parseReadWord(t: SmbusTransfer, rx: Uint8Array, pec: boolean): number {
-  const d = fixedData(t, rx, 2, pec);
-  return d[0]! | (d[1]! << 8);
+  checkFixed(t, rx, 2, pec);
+  return rx[0]! | (rx[1]! << 8);
 }
 
 /** Data bytes of a block read response `[n, d₁…dₙ, PEC?]`; the count must be ≤ blockMax. */
