@@ -56,6 +56,25 @@ async function waitFor<T>(
   throw new Error(`not seen within ${timeoutMs} ms; output so far:\n${seen()}`);
 }
 
+/**
+ * What a SIGTERM does: the one handler `run` installed since `before` was taken, called
+ * directly, so no real signal reaches the test runner.
+ */
+function sigterm(before: ReadonlySet<NodeJS.SignalsListener>): void {
+  const added = process.listeners('SIGTERM').filter((l) => !before.has(l));
+  expect(added).toHaveLength(1);
+  added[0]!('SIGTERM');
+}
+
+/** After a test, pass or fail: stop a run still going and wait for it. */
+async function stopLeftover(
+  before: ReadonlySet<NodeJS.SignalsListener>,
+  running: Promise<unknown>,
+): Promise<void> {
+  for (const l of process.listeners('SIGTERM')) if (!before.has(l)) l('SIGTERM');
+  await running.catch(() => undefined);
+}
+
 describe('orv3gw run --sim with the Redfish service', () => {
   const saved = { ...process.env };
   afterEach(() => {
@@ -102,19 +121,14 @@ describe('orv3gw run --sim with the Redfish service', () => {
       client.close();
       client = undefined;
 
-      // What a SIGTERM does: the handler `run` installed, called directly, so no real signal
-      // reaches the test runner.
-      const added = process.listeners('SIGTERM').filter((l) => !before.has(l));
-      expect(added).toHaveLength(1);
-      added[0]!('SIGTERM');
+      sigterm(before);
       expect(await running).toBe(0);
       expect(c.out()).toMatch(/orv3gw: stopped at t=\d+\.\d s/);
       expect(await refused(hostname, Number(port))).toBe(true);
       expect(process.listeners('SIGTERM').filter((l) => !before.has(l))).toHaveLength(0);
     } finally {
       client?.close();
-      for (const l of process.listeners('SIGTERM')) if (!before.has(l)) l('SIGTERM');
-      await running.catch(() => undefined);
+      await stopLeftover(before, running);
     }
   }, 150_000);
 
@@ -176,14 +190,11 @@ describe('orv3gw run --sim with the Redfish service', () => {
       client.close();
       client = undefined;
 
-      const added = process.listeners('SIGTERM').filter((l) => !before.has(l));
-      expect(added).toHaveLength(1);
-      added[0]!('SIGTERM');
+      sigterm(before);
       expect(await running).toBe(0);
     } finally {
       client?.close();
-      for (const l of process.listeners('SIGTERM')) if (!before.has(l)) l('SIGTERM');
-      await running.catch(() => undefined);
+      await stopLeftover(before, running);
     }
   }, 150_000);
 
